@@ -1,0 +1,55 @@
+// Bit instructions: bt/bts/btr/btc, bsf/bsr, bswap.
+import { CF, ZF, getFlags, setFlags, sizeMask } from "./flags";
+import { rset } from "./cpu";
+import { rdN, wrN } from "./mem";
+import { stopped } from "./cpu";
+import { mode64 } from "./cpu";
+
+// kind: 0 bt, 1 bts, 2 btr, 3 btc. Sets CF to the old bit; returns the new value.
+// Other arithmetic flags are left as they were (the SDM calls them undefined).
+export function bitOp(kind: u32, size: u32, v: u64, bit: u32): u64 {
+  let m: u64 = <u64>1 << bit;
+  let f = getFlags();
+  setFlags((v & m) != 0 ? f | CF : f & ~CF);
+  if (kind == 1) return v | m;
+  if (kind == 2) return v & ~m;
+  if (kind == 3) return v ^ m;
+  return v;
+}
+
+// Memory forms with a register bit offset address beyond the operand:
+// the signed offset selects an operand-sized unit relative to `addr`.
+export function bitTestMem(kind: u32, size: u32, addr: u64, offset: u64): void {
+  let w = size << 3;
+  let signed = (<i64>(offset << (64 - w))) >> (64 - w);
+  let unit = signed >> (size == 8 ? 6 : size == 4 ? 5 : 4);
+  let a = addr + <u64>(unit * <i64>size);
+  if (!mode64) a &= 0xffffffff;
+  let v = rdN(size, a);
+  if (stopped) return;
+  let r = bitOp(kind, size, v, <u32>(offset & (w - 1)));
+  if (kind != 0) wrN(size, a, r);
+}
+
+// bsf/bsr: ZF=1 and the destination unchanged for a zero source.
+export function bsf(size: u32, reg: u32, v: u64): void {
+  v &= sizeMask(size);
+  let f = getFlags();
+  if (v == 0) { setFlags(f | ZF); return; }
+  setFlags(f & ~ZF);
+  rset(size, reg, ctz<u64>(v), false);
+}
+
+export function bsr(size: u32, reg: u32, v: u64): void {
+  v &= sizeMask(size);
+  let f = getFlags();
+  if (v == 0) { setFlags(f | ZF); return; }
+  setFlags(f & ~ZF);
+  rset(size, reg, 63 - clz<u64>(v), false);
+}
+
+export function byteSwap(size: u32, v: u64): u64 {
+  if (size == 8) return bswap<u64>(v);
+  if (size == 4) return <u64>bswap<u32>(<u32>v);
+  return 0; // bswap of a 16-bit register is undefined; Intel and AMD clear it
+}

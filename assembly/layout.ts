@@ -1,0 +1,91 @@
+// The one memory layout that the Wasm core and the TypeScript host both import.
+// Integer constants only: it compiles as AssemblyScript and as TypeScript
+// (host/core/wasm-types.d.ts declares u32, usize and friends as number).
+//
+// Linear memory:
+//   [0, 4K)            null guard, never used
+//   TLB                software TLB, separate read and write halves
+//   FRAME_REFS         one u32 reference count per 4 KiB frame of linear memory
+//   CORE_DATA          AssemblyScript's own static data (asc --memoryBase)
+//   frames             everything else: guest pages, page tables, CPU blocks
+
+export const PAGE_SHIFT: u32 = 12;
+export const PAGE_SIZE: u32 = 4096;
+export const PAGE_MASK: u32 = 4095;
+
+// Software TLB: direct-mapped on the virtual page number. A tag is vpage + 1
+// (so 0 means empty); the host word is the linear address of the page.
+export const TLB_BITS: u32 = 10;
+export const TLB_ENTRIES: u32 = 1024;
+export const TLB_READ_TAGS: usize = 0x1000; // u64 x TLB_ENTRIES
+export const TLB_READ_HOST: usize = TLB_READ_TAGS + TLB_ENTRIES * 8; // u32 x TLB_ENTRIES
+export const TLB_WRITE_TAGS: usize = TLB_READ_HOST + TLB_ENTRIES * 4;
+export const TLB_WRITE_HOST: usize = TLB_WRITE_TAGS + TLB_ENTRIES * 8;
+export const TLB_END: usize = TLB_WRITE_HOST + TLB_ENTRIES * 4;
+
+// Reference counts, indexed by absolute frame number (linear address >> 12).
+// Wasm32 memory is at most 4 GiB, so at most 1M frames.
+export const MAX_FRAMES: u32 = 1048576;
+export const FRAME_REFS: usize = 0x10000;
+export const FRAME_REFS_END: usize = FRAME_REFS + MAX_FRAMES * 4;
+
+// asc places its static data here (asconfig.json memoryBase must equal this).
+export const CORE_DATA: usize = FRAME_REFS_END;
+
+// Page-table entries are u32: frame address in bits 31..12, bits below.
+// Interior entries use PTE_P only. A leaf with neither P nor LAZY is unmapped.
+export const PTE_P: u32 = 0x001; // a frame is present
+export const PTE_W: u32 = 0x002; // writable now (exclusive owner)
+export const PTE_R: u32 = 0x004; // readable
+export const PTE_X: u32 = 0x008; // executable
+export const PTE_COW: u32 = 0x010; // logically writable, frame shared: copy on write
+export const PTE_LAZY: u32 = 0x020; // mapped, no frame yet: zero-filled on first touch
+export const PTE_PROT_MASK: u32 = PTE_R | PTE_X | PTE_W | PTE_COW;
+
+// Protection bits as the host passes them to as_map/as_protect (Linux PROT_*).
+export const PROT_READ: u32 = 1;
+export const PROT_WRITE: u32 = 2;
+export const PROT_EXEC: u32 = 4;
+
+// Page tables: 10 index bits a level, u32 entries, one 4 KiB frame a table.
+// An address-space handle is the root table's linear address | level count:
+// 2 levels cover 32-bit addresses, 4 levels cover 48-bit canonical ones.
+export const AS_LEVELS_32: u32 = 2;
+export const AS_LEVELS_64: u32 = 4;
+
+// A task's CPU state block: one frame, allocated by cpu_new().
+export const CPU_REGS: usize = 0; // 16 x u64, in x86 encoding order: ax cx dx bx sp bp si di r8..r15
+export const CPU_RIP: usize = 128; // u64
+export const CPU_FLAGS: usize = 136; // u32 eflags bits not covered by the lazy state
+export const CPU_LAZY_OP: usize = 140; // u32 kind of the last flag-setting operation (LAZY_*)
+export const CPU_LAZY_RES: usize = 144; // u64 its result
+export const CPU_LAZY_A: usize = 152; // u64 its first operand
+export const CPU_LAZY_B: usize = 160; // u64 its second operand
+export const CPU_LAZY_SIZE: usize = 168; // u32 its operand size in bytes
+export const CPU_MODE: usize = 172; // u32 code size: 32 or 64
+export const CPU_FS_BASE: usize = 176; // u64
+export const CPU_GS_BASE: usize = 184; // u64
+export const CPU_SEGS: usize = 192; // 6 x u16 selectors: es cs ss ds fs gs
+export const CPU_TLS: usize = 208; // 3 x 16 bytes: i386 GDT TLS entries {base u32, limit u32, flags u32, used u32}
+export const CPU_TLS_FIRST: u32 = 12; // GDT index of the first TLS entry (GDT_ENTRY_TLS_MIN on i386)
+export const CPU_AS: usize = 256; // u32 address-space handle
+export const CPU_REASON: usize = 260; // u32 why run() returned (REASON_*)
+export const CPU_FAULT_ADDR: usize = 264; // u64 faulting data address (REASON_PAGE_FAULT)
+export const CPU_FAULT_CODE: usize = 272; // u32 x86 page-fault error code: 1 present, 2 write, 16 fetch
+export const CPU_VECTOR: usize = 276; // u32 detail: interrupt number for int n
+export const CPU_INSN_ADDR: usize = 280; // u64 address of the instruction that stopped run()
+export const CPU_ICOUNT: usize = 288; // u64 instructions retired by this task
+export const CPU_FPU: usize = 512; // x87, SSE and MXCSR state (owned by the FPU/SSE code)
+export const CPU_SIZE: usize = 4096;
+
+// Why run() returned. The instruction pointer is after the instruction for
+// SYSCALL/INT80/BREAKPOINT, at the instruction for faults.
+export const REASON_BUDGET: u32 = 0; // slice used up
+export const REASON_INT80: u32 = 1; // int 0x80
+export const REASON_SYSCALL: u32 = 2; // syscall instruction
+export const REASON_PAGE_FAULT: u32 = 3; // unresolvable page fault: CPU_FAULT_ADDR / CPU_FAULT_CODE
+export const REASON_UD: u32 = 4; // invalid or unimplemented opcode
+export const REASON_DE: u32 = 5; // divide error
+export const REASON_BREAKPOINT: u32 = 6; // int3
+export const REASON_GP: u32 = 7; // general protection (hlt, privileged, int n, non-canonical)
+export const REASON_FPU: u32 = 8; // unmasked x87/SSE exception

@@ -1,0 +1,190 @@
+// Address spaces: radix page tables of 1024 u32 entries a level. A handle is
+// the root table's address | its level count (2 for 32-bit, 4 for 48-bit).
+// Copy-on-write lives here: asClone shares every frame, asResolve copies.
+import {
+  PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE,
+  PTE_COW, PTE_LAZY, PTE_P, PTE_R, PTE_W, PTE_X,
+} from "./layout";
+import { frameAlloc, frameAllocZero, frameRef, frameRefs, frameUnref } from "./frames";
+import { tlbFlush, tlbInvalidate } from "./tlb";
+
+export let cowCopies: u64 = 0;
+
+@inline function levelsOf(as: u32): u32 { return as & PAGE_MASK; }
+@inline function rootOf(as: u32): usize { return <usize>(as & ~PAGE_MASK); }
+@inline function topShift(levels: u32): u64 { return levels == 2 ? 22 : 42; }
+
+export function asNew(levels: u32): u32 {
+  let root = frameAllocZero();
+  return root ? <u32>root | levels : 0;
+}
+
+// Linear address of the leaf entry for va, or 0. With create, missing tables
+// are allocated (0 is then returned only when memory is exhausted).
+export function asWalk(as: u32, va: u64, create: bool): usize {
+  let table = rootOf(as);
+  let shift = topShift(levelsOf(as));
+  while (shift > PAGE_SHIFT) {
+    let e = table + (<usize>((va >> shift) & 1023) << 2);
+    let v = load<u32>(e);
+    if (!(v & PTE_P)) {
+      if (!create) return 0;
+      let t = frameAllocZero();
+      if (!t) return 0;
+      v = <u32>t | PTE_P;
+      store<u32>(e, v);
+    }
+    table = <usize>(v & ~PAGE_MASK);
+    shift -= 10;
+  }
+  return table + (<usize>((va >> PAGE_SHIFT) & 1023) << 2);
+}
+
+function cloneTable(src: usize, depth: u32): usize {
+  let dst = frameAlloc();
+  if (!dst) return 0;
+  for (let i: usize = 0; i < PAGE_SIZE; i += 4) {
+    let v = load<u32>(src + i);
+    if (depth > 1) {
+      if (v & PTE_P) {
+        let t = cloneTable(<usize>(v & ~PAGE_MASK), depth - 1);
+        if (!t) { store<u32>(dst + i, 0); freeBelow(dst, i, depth); return 0; }
+        v = <u32>t | PTE_P;
+      }
+    } else if (v & PTE_P) {
+      if (v & PTE_W) {
+        v = (v & ~PTE_W) | PTE_COW;
+        store<u32>(src + i, v);
+      }
+      frameRef(<usize>(v & ~PAGE_MASK));
+    }
+    store<u32>(dst + i, v);
+  }
+  return dst;
+}
+
+// The entries of table below byte offset `end` (used to undo a partial clone).
+function freeBelow(table: usize, end: usize, depth: u32): void {
+  for (let i: usize = 0; i < end; i += 4) freeEntry(load<u32>(table + i), depth);
+  frameUnref(table);
+}
+
+function freeEntry(v: u32, depth: u32): void {
+  if (!(v & PTE_P)) return;
+  if (depth > 1) freeBelow(<usize>(v & ~PAGE_MASK), PAGE_SIZE, depth - 1);
+  else frameUnref(<usize>(v & ~PAGE_MASK));
+}
+
+// fork: a new address space sharing every frame; writable pages become COW in both.
+export function asClone(as: u32): u32 {
+  let root = cloneTable(rootOf(as), levelsOf(as));
+  tlbFlush(); // the parent's cached write permissions are gone
+  return root ? <u32>root | levelsOf(as) : 0;
+}
+
+export function asFree(as: u32): void {
+  freeBelow(rootOf(as), PAGE_SIZE, levelsOf(as));
+  tlbFlush();
+}
+
+function protBits(prot: u32): u32 {
+  let b: u32 = 0;
+  if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) b |= PTE_R; // x86 cannot map write- or exec-only
+  if (prot & PROT_WRITE) b |= PTE_W;
+  if (prot & PROT_EXEC) b |= PTE_X;
+  return b;
+}
+
+// Map [va, va+len) as zero-fill-on-demand with prot, dropping what was there.
+export function asMap(as: u32, va: u64, len: u64, prot: u32): i32 {
+  let bits = PTE_LAZY | protBits(prot);
+  for (let p = va & ~<u64>PAGE_MASK; p < va + len; p += PAGE_SIZE) {
+    let e = asWalk(as, p, true);
+    if (!e) return -1;
+    freeEntry(load<u32>(e), 1);
+    store<u32>(e, bits);
+    tlbInvalidate(p >> PAGE_SHIFT);
+  }
+  return 0;
+}
+
+export function asUnmap(as: u32, va: u64, len: u64): void {
+  for (let p = va & ~<u64>PAGE_MASK; p < va + len; p += PAGE_SIZE) {
+    let e = asWalk(as, p, false);
+    if (!e) continue;
+    freeEntry(load<u32>(e), 1);
+    store<u32>(e, 0);
+    tlbInvalidate(p >> PAGE_SHIFT);
+  }
+}
+
+export function asProtect(as: u32, va: u64, len: u64, prot: u32): void {
+  let bits = protBits(prot);
+  for (let p = va & ~<u64>PAGE_MASK; p < va + len; p += PAGE_SIZE) {
+    let e = asWalk(as, p, false);
+    if (!e) continue;
+    let v = load<u32>(e);
+    if (!(v & (PTE_P | PTE_LAZY))) continue;
+    let nv = (v & ~(PTE_R | PTE_W | PTE_X | PTE_COW)) | (bits & ~PTE_W);
+    if (bits & PTE_W) {
+      // A shared frame may only become writable through copy-on-write.
+      nv |= (v & PTE_P) != 0 && frameRefs(<usize>(v & ~PAGE_MASK)) > 1 ? PTE_COW : PTE_W;
+    }
+    store<u32>(e, nv);
+    tlbInvalidate(p >> PAGE_SHIFT);
+  }
+}
+
+// Access kinds for asResolve, and the x86 page-fault error code bits.
+export const ACCESS_READ: u32 = 0;
+export const ACCESS_WRITE: u32 = 2;
+export const ACCESS_FETCH: u32 = 16;
+export const FAULT_PRESENT: u32 = 1;
+export const FAULT_NOMEM: u32 = 0x8000;
+
+// The error code of the last failed asResolve.
+export let resolveError: u32 = 0;
+
+// The frame backing va for this access, after materialising a lazy page or
+// breaking copy-on-write; 0 on a fault (resolveError says which).
+export function asResolve(as: u32, va: u64, access: u32): usize {
+  let e = asWalk(as, va, false);
+  let v: u32 = e ? load<u32>(e) : 0;
+  if (!(v & (PTE_P | PTE_LAZY))) { resolveError = access; return 0; }
+  let ok = access == ACCESS_WRITE ? (v & (PTE_W | PTE_COW)) != 0
+         : access == ACCESS_FETCH ? (v & PTE_X) != 0
+         : (v & PTE_R) != 0;
+  if (!ok) { resolveError = access | FAULT_PRESENT; return 0; }
+  if (v & PTE_LAZY) {
+    let f = frameAllocZero();
+    if (!f) { resolveError = access | FAULT_NOMEM; return 0; }
+    v = <u32>f | PTE_P | (v & (PTE_R | PTE_W | PTE_X));
+    store<u32>(e, v);
+  }
+  if (access == ACCESS_WRITE && (v & PTE_COW)) {
+    let old = <usize>(v & ~PAGE_MASK);
+    if (frameRefs(old) > 1) {
+      let f = frameAlloc();
+      if (!f) { resolveError = access | FAULT_NOMEM; return 0; }
+      memory.copy(f, old, PAGE_SIZE);
+      frameUnref(old);
+      cowCopies++;
+      v = <u32>f | (v & PAGE_MASK);
+    }
+    v = (v & ~PTE_COW) | PTE_W;
+    store<u32>(e, v);
+    tlbInvalidate(va >> PAGE_SHIFT);
+  }
+  return <usize>(v & ~PAGE_MASK);
+}
+
+// Make [va, va+len) accessible to the host for a read or a write by the
+// kernel (syscall buffers): faults in lazy pages and breaks COW. 0 or -1.
+export function asEnsure(as: u32, va: u64, len: u64, write: bool): i32 {
+  if (len == 0) return 0;
+  let access = write ? ACCESS_WRITE : ACCESS_READ;
+  for (let p = va & ~<u64>PAGE_MASK; p < va + len; p += PAGE_SIZE) {
+    if (!asResolve(as, p, access)) return -1;
+  }
+  return 0;
+}
