@@ -254,11 +254,14 @@ function step(): void {
       if (!stopped) loadSegment(reg & 7, v);
       return;
     }
-    case 0x8f: { // pop Ev
+    case 0x8f: { // pop Ev: an esp-based address is computed after the pop
       let size = stackOpsize();
-      decodeModrm(0);
+      let sp = spGet();
       let v = pop(size);
-      if (!stopped) rmSet(size, v);
+      if (stopped) return;
+      decodeModrm(0);
+      rmSet(size, v);
+      if (stopped) spSet(sp);
       return;
     }
     case 0x90:

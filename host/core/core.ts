@@ -1,0 +1,83 @@
+// The Wasm core, typed. Memory views are refreshed whenever the core grows
+// its memory (growth detaches the old ArrayBuffer).
+import wasmBytes from "../../build/core.wasm";
+import { CPU_REGS, CPU_RIP } from "../../assembly/layout.js";
+
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  run(task: number, budget: number): number;
+  cpuNew(mode: number): number;
+  cpuFree(p: number): void;
+  cpuCopy(dst: number, src: number): void;
+  cpuGetFlags(p: number): number;
+  cpuSetFlags(p: number, v: number): void;
+  addressSpaceNew(levels: number): number;
+  addressSpaceClone(as: number): number;
+  addressSpaceFree(as: number): void;
+  addressSpaceMap(as: number, va: number, len: number, prot: number): number;
+  addressSpaceUnmap(as: number, va: number, len: number): void;
+  addressSpaceProtect(as: number, va: number, len: number, prot: number): void;
+  addressSpaceEnsure(as: number, va: number, len: number, write: number): number;
+  flushTlb(): void;
+  statFramesUsed(): number;
+  statFramesPeak(): number;
+  statCowCopies(): number;
+  statRetired(): number;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+export class Core {
+  readonly x: CoreExports;
+  private buffer: ArrayBuffer;
+  private u8view: Uint8Array;
+  private dview: DataView;
+
+  private constructor(instance: WebAssembly.Instance) {
+    this.x = instance.exports as unknown as CoreExports;
+    this.buffer = this.x.memory.buffer;
+    this.u8view = new Uint8Array(this.buffer);
+    this.dview = new DataView(this.buffer);
+  }
+
+  static async create(): Promise<Core> {
+    compiled ??= await WebAssembly.compile(wasmBytes as BufferSource);
+    return new Core(await WebAssembly.instantiate(compiled, {}));
+  }
+
+  get u8(): Uint8Array { this.refresh(); return this.u8view; }
+  get dv(): DataView { this.refresh(); return this.dview; }
+
+  private refresh(): void {
+    if (this.x.memory.buffer !== this.buffer) {
+      this.buffer = this.x.memory.buffer;
+      this.u8view = new Uint8Array(this.buffer);
+      this.dview = new DataView(this.buffer);
+    }
+  }
+
+  // Registers as numbers: exact for values below 2^53, which covers every
+  // user-space address; full 64-bit values go through the bigint forms.
+  reg(cpu: number, r: number): number {
+    const dv = this.dv;
+    const p = cpu + CPU_REGS + r * 8;
+    return dv.getUint32(p, true) + dv.getUint32(p + 4, true) * 0x100000000;
+  }
+  reg32(cpu: number, r: number): number { return this.dv.getUint32(cpu + CPU_REGS + r * 8, true); }
+  setReg(cpu: number, r: number, v: number): void { this.setU64(cpu + CPU_REGS + r * 8, v); }
+  regBig(cpu: number, r: number): bigint { return this.dv.getBigUint64(cpu + CPU_REGS + r * 8, true); }
+  setRegBig(cpu: number, r: number, v: bigint): void { this.dv.setBigUint64(cpu + CPU_REGS + r * 8, BigInt.asUintN(64, v), true); }
+  ip(cpu: number): number { return this.u64(cpu + CPU_RIP); }
+  setIp(cpu: number, v: number): void { this.setU64(cpu + CPU_RIP, v); }
+
+  u32(addr: number): number { return this.dv.getUint32(addr, true); }
+  setU32(addr: number, v: number): void { this.dv.setUint32(addr, v >>> 0, true); }
+  u64(addr: number): number {
+    const dv = this.dv;
+    return dv.getUint32(addr, true) + dv.getUint32(addr + 4, true) * 0x100000000;
+  }
+  // Accepts negative numbers as two's complement.
+  setU64(addr: number, v: number): void {
+    this.dv.setBigUint64(addr, BigInt.asUintN(64, BigInt(Math.trunc(v))), true);
+  }
+}

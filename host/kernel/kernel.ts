@@ -1,0 +1,380 @@
+// The kernel: process table, the scheduler over run(task, budget), traps, and
+// the process life cycle (fork, exec, exit, reaping).
+import {
+  CPU_AS, CPU_FAULT_ADDR, CPU_ICOUNT, CPU_INSN_ADDR, REASON_BREAKPOINT, REASON_BUDGET, REASON_DE, REASON_GP,
+  REASON_INT80, REASON_PAGE_FAULT, REASON_SYSCALL, REASON_UD,
+} from "../../assembly/layout.js";
+import type { Core } from "../core/core.js";
+import { GuestMemory } from "../core/memory.js";
+import type { Platform } from "../platform/platform.js";
+import { parseElf } from "./elf.js";
+import { EACCES, ENOENT, ENOEXEC, ELOOP } from "./errno.js";
+import { FdTable } from "./fs/fdtable.js";
+import { HostOutput, StdinFile, StdoutFile } from "./fs/stdio.js";
+import { resolvePath } from "./fs/path.js";
+import { buildImage } from "./loader.js";
+import { Process, type Credentials } from "./process.js";
+import { SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, killStatus } from "./signals.js";
+import { dispatchSyscall } from "./syscalls/dispatch.js";
+
+export type FirstPolicy = "parent" | "child" | "random";
+
+export interface KernelOptions {
+  first?: FirstPolicy;
+  seed?: number;
+  slice?: number; // instructions per time slice
+}
+
+export interface KernelStats {
+  processes: number;
+  execs: number;
+  contextSwitches: number;
+  parentRanFirst: number;
+  childRanFirst: number;
+}
+
+const S_IXUSR = 0o100, S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000;
+const MAX_INTERP_DEPTH = 4; // nested #! scripts, as Linux's BINPRM_MAX_RECURSION
+
+export class Kernel {
+  readonly output: HostOutput;
+  readonly procs = new Map<number, Process>();
+  readonly stats: KernelStats = { processes: 0, execs: 0, contextSwitches: 0, parentRanFirst: 0, childRanFirst: 0 };
+  private runQueue: Process[] = [];
+  private runHead = 0;
+  private nextPid = 1;
+  private init: Process | null = null;
+  private live = 0;
+  private hostWake: (() => void) | null = null;
+  private hostWaits = 0; // blocked on host events (stdin, timers)
+  private rng: number;
+  readonly slice: number;
+  readonly first: FirstPolicy;
+  private current: Process | null = null;
+  private stdin: StdinFile;
+
+  constructor(readonly core: Core, readonly platform: Platform, options: KernelOptions = {}) {
+    this.output = new HostOutput(platform);
+    this.slice = options.slice ?? 200_000;
+    this.first = options.first ?? "parent";
+    this.rng = (options.seed ?? 1) >>> 0 || 1;
+    this.stdin = new StdinFile(platform, this.output, () => this.currentMem());
+  }
+
+  private currentMem(): GuestMemory {
+    if (!this.current) throw new Error("no current process");
+    return this.current.mem;
+  }
+
+  log(msg: string): void {
+    this.output.write(2, new TextEncoder().encode(`forkbox: ${msg}\n`));
+  }
+
+  // Create pid 1 from a program on the host, with stdio wired to the host's.
+  spawnInit(path: string, argv: string[], env: string[], creds?: Credentials): number {
+    const fds = new FdTable();
+    fds.install(this.stdin, false);
+    fds.install(new StdoutFile(1, this.platform, this.output, () => this.currentMem()), false);
+    fds.install(new StdoutFile(2, this.platform, this.output, () => this.currentMem()), false);
+    const c = creds ?? { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0 };
+    const p = new Process(this.nextPid++, null as never, 0, null as never, null as never, fds, this.platform.cwd(), c);
+    const enc = new TextEncoder();
+    const err = this.exec(p, path, argv.map((s) => enc.encode(s)), env.map((s) => enc.encode(s)));
+    if (err) return err;
+    this.init = p;
+    this.addProcess(p);
+    this.enqueue(p);
+    return 0;
+  }
+
+  private addProcess(p: Process): void {
+    this.procs.set(p.pid, p);
+    this.live++;
+    this.stats.processes++;
+  }
+
+  allocPid(): number { return this.nextPid++; }
+
+  // ---- scheduling ----------------------------------------------------------
+
+  enqueue(p: Process): void {
+    this.runQueue.push(p);
+  }
+
+  private dequeue(): Process | null {
+    while (this.runHead < this.runQueue.length) {
+      const p = this.runQueue[this.runHead++];
+      if (this.runHead > 4096 && this.runHead * 2 > this.runQueue.length) {
+        this.runQueue = this.runQueue.slice(this.runHead);
+        this.runHead = 0;
+      }
+      if (p.state === "runnable") return p;
+    }
+    return null;
+  }
+
+  // Park p until wake(p); `cancel` undoes its registration on whatever it waits for.
+  // With restart, the syscall runs again when p wakes; without, its result is already set.
+  block(p: Process, cancel: (() => void) | null = null, restart = true): void {
+    p.state = "blocked";
+    p.restartSyscall = restart;
+    p.wakeup = cancel;
+  }
+
+  wake(p: Process): void {
+    if (p.state !== "blocked") return;
+    p.wakeup?.();
+    p.wakeup = null;
+    p.state = "runnable";
+    this.enqueue(p);
+    this.hostWake?.();
+  }
+
+  // A wake-up that comes from the host (stdin data, a timer) for a blocked process.
+  hostCallback(p: Process): () => void {
+    this.hostWaits++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.hostWaits--;
+      this.wake(p);
+      this.hostWake?.();
+    };
+  }
+
+  // Run every guest process to completion; resolves with pid 1's wait status.
+  async run(): Promise<number> {
+    let lastYield = Date.now();
+    let slices = 0;
+    while (this.live > 0) {
+      const p = this.dequeue();
+      if (!p) {
+        if (this.hostWaits === 0) {
+          this.log("deadlock: every process is blocked with nothing left to wake it");
+          break;
+        }
+        this.output.flush();
+        await new Promise<void>((r) => { this.hostWake = r; });
+        this.hostWake = null;
+        continue;
+      }
+      this.runProcess(p);
+      if ((++slices & 15) === 0 && Date.now() - lastYield > 20) {
+        this.output.flush();
+        await this.platform.yieldToHost();
+        lastYield = Date.now();
+      }
+    }
+    this.output.flush();
+    return this.init?.waitStatus ?? 0;
+  }
+
+  private runProcess(p: Process): void {
+    if (this.current !== p) this.stats.contextSwitches++;
+    this.current = p;
+    let budget = this.slice;
+    const core = this.core;
+    while (budget > 0 && p.state === "runnable") {
+      if (p.restartSyscall) {
+        p.restartSyscall = false;
+        dispatchSyscall(this, p);
+        continue;
+      }
+      const before = core.u64(p.cpu + CPU_ICOUNT);
+      const reason = core.x.run(p.cpu, budget);
+      budget -= Math.max(1, core.u64(p.cpu + CPU_ICOUNT) - before);
+      if (reason === REASON_BUDGET) break;
+      this.trap(p, reason);
+      if (this.yieldRequested) { this.yieldRequested = false; break; }
+    }
+    if (p.state === "runnable") this.enqueue(p);
+  }
+
+  // Set by sched_yield, and by fork under the "child first" policy: the caller gives up its slice.
+  yieldRequested = false;
+
+  private trap(p: Process, reason: number): void {
+    switch (reason) {
+      case REASON_INT80: case REASON_SYSCALL: dispatchSyscall(this, p); return;
+      case REASON_PAGE_FAULT: this.fatalSignal(p, SIGSEGV); return;
+      case REASON_GP: this.fatalSignal(p, SIGSEGV); return;
+      case REASON_DE: this.fatalSignal(p, SIGFPE); return;
+      case REASON_BREAKPOINT: this.fatalSignal(p, SIGTRAP); return;
+      case REASON_UD: this.illegalInstruction(p); return;
+      default: this.log(`pid ${p.pid}: core stopped for unknown reason ${reason}`); this.fatalSignal(p, SIGSEGV);
+    }
+  }
+
+  // ud2 and friends are deliberate; anything else is an instruction forkbox lacks, so say so.
+  private illegalInstruction(p: Process): void {
+    const at = this.core.u64(p.cpu + CPU_INSN_ADDR);
+    const bytes = p.mem.read(at, 16) ?? new Uint8Array(0);
+    let i = 0;
+    while (i < bytes.length && [0x66, 0x67, 0xf2, 0xf3, 0xf0, 0x2e, 0x3e, 0x26, 0x36, 0x64, 0x65].includes(bytes[i])) i++;
+    if (p.abi.mode === 64 && (bytes[i] & 0xf0) === 0x40) i++;
+    const deliberate = bytes[i] === 0x0f && (bytes[i + 1] === 0x0b || bytes[i + 1] === 0xb9 || bytes[i + 1] === 0xff);
+    if (!deliberate) {
+      const hex = Array.from(bytes.subarray(0, 15), (b) => b.toString(16).padStart(2, "0")).join(" ");
+      this.log(`pid ${p.pid}: unsupported instruction at 0x${at.toString(16)}: ${hex}`);
+    }
+    this.fatalSignal(p, SIGILL);
+  }
+
+  // Until signal handlers exist, every signal takes its default action.
+  fatalSignal(p: Process, sig: number): void {
+    void this.core.u64(p.cpu + CPU_FAULT_ADDR);
+    this.exit(p, killStatus(sig));
+  }
+
+  // ---- life cycle ------------------------------------------------------------
+
+  fork(parent: Process, cpu: number, as: number, shareVm: boolean): Process {
+    const mem = shareVm ? parent.mem : new GuestMemory(this.core, as);
+    const child = new Process(this.allocPid(), parent.abi, cpu, mem, shareVm ? parent.mm : parent.mm.clone(),
+      parent.fds.clone(), parent.cwd, { ...parent.creds });
+    this.core.setU32(cpu + CPU_AS, mem.as);
+    child.parent = parent;
+    child.pgid = parent.pgid;
+    child.sid = parent.sid;
+    child.exe = parent.exe;
+    child.argv = parent.argv;
+    child.umask = parent.umask;
+    child.limits = parent.limits.map((l) => [l[0], l[1]]);
+    child.sigactions = new Map(parent.sigactions);
+    child.sigmask = parent.sigmask;
+    parent.children.add(child);
+    this.addProcess(child);
+    const childFirst = this.first === "child" || (this.first === "random" && this.random() < 0.5);
+    if (childFirst) {
+      this.stats.childRanFirst++;
+      this.runQueue.splice(this.runHead, 0, child);
+      this.yieldRequested = true;
+    } else {
+      this.stats.parentRanFirst++;
+      this.enqueue(child);
+    }
+    return child;
+  }
+
+  private random(): number {
+    // xorshift32: reproducible for a given --first random:SEED
+    let x = this.rng;
+    x ^= x << 13; x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5; x >>>= 0;
+    this.rng = x;
+    return x / 0x100000000;
+  }
+
+  // Replace p's image. Returns 0, or a positive errno with p untouched.
+  exec(p: Process, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0): number {
+    const host = resolvePath(p.cwd, path);
+    const st = this.platform.stat(host, true);
+    if (typeof st === "number") return st;
+    if ((st.mode & S_IFMT) === S_IFDIR || (st.mode & S_IFMT) !== S_IFREG) return EACCES;
+    if (!(st.mode & 0o111) || (p.creds.euid !== 0 && !(st.mode & S_IXUSR) && st.uid === p.creds.euid)) return EACCES;
+    const file = this.platform.readFile(host);
+    if (typeof file === "number") return file;
+    if (file[0] === 0x23 && file[1] === 0x21) return this.execScript(p, path, file, argv, envp, depth);
+    const elf = parseElf(file);
+    if (typeof elf === "number") return elf;
+    const random = new Uint8Array(16);
+    this.platform.randomBytes(random);
+    const img = buildImage(this.core, file, elf, { execfn: path, argv, envp, creds: p.creds, hwcap: 0x8111, random });
+    if (typeof img === "number") return img;
+    const vforkParent = p.vforkParent;
+    if (p.cpu) this.releaseMemory(p);
+    p.abi = img.abi;
+    p.cpu = img.cpu;
+    p.mem = img.mem;
+    p.mm = img.mm;
+    p.exe = host;
+    p.argv = argv.map((a) => new TextDecoder().decode(a));
+    p.fds.closeOnExec();
+    resetHandlers(p);
+    p.rseq = 0;
+    p.robustList = 0;
+    p.clearChildTid = 0;
+    if (vforkParent) this.wake(vforkParent);
+    this.stats.execs++;
+    return 0;
+  }
+
+  // "#!interpreter [one argument]": run the interpreter with the script's path.
+  private execScript(p: Process, path: string, file: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], depth: number): number {
+    if (depth >= MAX_INTERP_DEPTH) return ELOOP;
+    let nl = file.indexOf(0x0a);
+    if (nl < 0) nl = Math.min(file.length, 256);
+    const line = new TextDecoder().decode(file.subarray(2, Math.min(nl, 256))).replace(/^[ \t]+/, "").replace(/[ \t]+$/, "");
+    if (!line) return ENOEXEC;
+    const sp = line.search(/[ \t]/);
+    const interp = sp < 0 ? line : line.slice(0, sp);
+    const arg = sp < 0 ? "" : line.slice(sp).replace(/^[ \t]+/, "");
+    const enc = new TextEncoder();
+    const newArgv = [enc.encode(interp), ...(arg ? [enc.encode(arg)] : []), enc.encode(path), ...argv.slice(1)];
+    const err = this.exec(p, interp, newArgv, envp, depth + 1);
+    return err === ENOEXEC || err === EACCES ? err : err === ENOENT ? ENOENT : err;
+  }
+
+  // Drop p's CPU block and address space (unless a vfork parent still uses it).
+  private releaseMemory(p: Process): void {
+    const shared = p.vforkParent !== null && p.vforkParent.mem === p.mem;
+    p.vforkParent = null;
+    this.core.x.cpuFree(p.cpu);
+    p.cpu = 0;
+    if (!shared) this.core.x.addressSpaceFree(p.mem.as);
+  }
+
+  // The process ends with a wait status (exit code << 8, or a signal).
+  exit(p: Process, status: number): void {
+    if (p.state === "zombie") return;
+    if (p.clearChildTid) p.mem.writeU32(p.clearChildTid, 0);
+    p.fds.closeAll();
+    const vforkParent = p.vforkParent;
+    this.releaseMemory(p);
+    if (vforkParent) this.wake(vforkParent);
+    p.state = "zombie";
+    p.waitStatus = status;
+    this.live--;
+    // Orphans go to pid 1 while it lives; after that nobody waits for them.
+    for (const c of p.children) {
+      c.parent = this.init && this.init !== p && this.init.state !== "zombie" ? this.init : null;
+      c.parent?.children.add(c);
+      if (!c.parent && c.state === "zombie") this.procs.delete(c.pid);
+      else if (c.state === "zombie" && c.parent) this.notifyParent(c);
+    }
+    p.children.clear();
+    if (p.parent) this.notifyParent(p);
+    else this.procs.delete(p.pid);
+  }
+
+  private notifyParent(child: Process): void {
+    const parent = child.parent;
+    if (!parent) return;
+    if (child.exitSignal !== SIGCHLD && child.exitSignal !== 0) { /* other exit signals: delivered once signals exist */ }
+    parent.childEvent?.();
+  }
+
+  // Remove a reaped zombie.
+  reap(child: Process): void {
+    child.parent?.children.delete(child);
+    this.procs.delete(child.pid);
+  }
+}
+
+// execve: caught signals return to SIG_DFL; ignored ones stay ignored.
+function resetHandlers(p: Process): void {
+  for (const [sig, act] of p.sigactions) {
+    const dv = new DataView(act.buffer, act.byteOffset);
+    const handler = p.abi.word === 4 ? dv.getUint32(0, true) : Number(dv.getBigUint64(0, true));
+    if (handler !== 1) p.sigactions.delete(sig);
+  }
+}
+
+declare module "./process.js" {
+  interface Process {
+    // Called when a child changes state, to wake a parent blocked in wait.
+    childEvent?: () => void;
+  }
+}

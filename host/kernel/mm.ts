@@ -1,0 +1,77 @@
+// A process's memory map: the list of VMAs (what /proc/self/maps shows),
+// used to place mmaps, validate munmap/mprotect and track brk.
+export interface Vma { start: number; end: number; prot: number; name: string; }
+
+export const PAGE = 4096;
+export const pageUp = (v: number) => Math.ceil(v / PAGE) * PAGE;
+export const pageDown = (v: number) => Math.floor(v / PAGE) * PAGE;
+
+export class MemoryMap {
+  vmas: Vma[] = []; // sorted, non-overlapping
+  brkStart = 0;
+  brk = 0;
+  readImpliesExec = false; // old i386 binaries without PT_GNU_STACK: PROT_READ implies PROT_EXEC
+
+  clone(): MemoryMap {
+    const m = new MemoryMap();
+    m.vmas = this.vmas.map((v) => ({ ...v }));
+    m.brkStart = this.brkStart;
+    m.brk = this.brk;
+    m.readImpliesExec = this.readImpliesExec;
+    return m;
+  }
+
+  // Remove [start, end) from the list, splitting VMAs that straddle it.
+  remove(start: number, end: number): void {
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) { out.push(v); continue; }
+      if (v.start < start) out.push({ ...v, end: start });
+      if (v.end > end) out.push({ ...v, start: end });
+    }
+    this.vmas = out;
+  }
+
+  add(start: number, end: number, prot: number, name: string): void {
+    this.remove(start, end);
+    this.vmas.push({ start, end, prot, name });
+    this.vmas.sort((a, b) => a.start - b.start);
+  }
+
+  // Change protection of [start, end); false if part of it is unmapped (ENOMEM).
+  protect(start: number, end: number, prot: number): boolean {
+    if (!this.covered(start, end)) return false;
+    const pieces = this.vmas.filter((v) => v.end > start && v.start < end);
+    this.remove(start, end);
+    for (const v of pieces) this.vmas.push({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end), prot });
+    this.vmas.sort((a, b) => a.start - b.start);
+    return true;
+  }
+
+  covered(start: number, end: number): boolean {
+    let at = start;
+    for (const v of this.vmas) {
+      if (v.end <= at) continue;
+      if (v.start > at) return false;
+      at = v.end;
+      if (at >= end) return true;
+    }
+    return at >= end;
+  }
+
+  overlaps(start: number, end: number): boolean {
+    return this.vmas.some((v) => v.end > start && v.start < end);
+  }
+
+  // Highest free range of len bytes below top and above floor, or -1.
+  findFree(len: number, top: number, floor: number): number {
+    let end = top;
+    for (let i = this.vmas.length - 1; i >= 0; i--) {
+      const v = this.vmas[i];
+      if (v.start >= end) continue;
+      if (v.end <= end - len) break;
+      end = v.start;
+    }
+    return end - len >= floor ? end - len : -1;
+  }
+}

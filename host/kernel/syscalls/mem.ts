@@ -1,0 +1,124 @@
+// Memory syscalls: brk, mmap (and i386's mmap2 and old mmap), munmap, mprotect.
+import { PROT_EXEC, PROT_READ, PROT_WRITE } from "../../../assembly/layout.js";
+import { EACCES, EBADF, EFAULT, EINVAL, ENODEV, ENOMEM } from "../errno.js";
+import { pageDown, pageUp, PAGE } from "../mm.js";
+import type { Ctx, SysResult } from "./types.js";
+
+const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_SHARED_VALIDATE = 3, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
+  MAP_FIXED_NOREPLACE = 0x100000;
+const MMAP_FLOOR = 0x10000; // vm.mmap_min_addr
+
+function taskSize(c: Ctx): number { return c.word === 4 ? 0xffffe000 : 2 ** 47 - PAGE; }
+
+// What the core is told: x86 cannot map write- or exec-only, and old i386
+// binaries get READ_IMPLIES_EXEC.
+function effectiveProt(c: Ctx, prot: number): number {
+  return c.p.mm.readImpliesExec && prot & PROT_READ ? prot | PROT_EXEC : prot;
+}
+
+export function brk(c: Ctx, addr: number): SysResult {
+  const { p, k } = c;
+  const mm = p.mm;
+  if (addr < mm.brkStart) return mm.brk;
+  const oldEnd = pageUp(mm.brk);
+  const newEnd = pageUp(addr);
+  if (newEnd > oldEnd) {
+    if (newEnd > taskSize(c) || mm.overlaps(oldEnd, newEnd)) return mm.brk;
+    if (k.core.x.addressSpaceMap(p.as, oldEnd, newEnd - oldEnd, effectiveProt(c, PROT_READ | PROT_WRITE)) !== 0) return mm.brk;
+  } else if (newEnd < oldEnd) {
+    k.core.x.addressSpaceUnmap(p.as, newEnd, oldEnd - newEnd);
+  }
+  mm.remove(mm.brkStart, Math.max(oldEnd, newEnd));
+  if (newEnd > mm.brkStart) mm.add(mm.brkStart, newEnd, PROT_READ | PROT_WRITE, "[heap]");
+  mm.brk = addr;
+  return addr;
+}
+
+export function mmap(c: Ctx, addr: number, len: number, prot: number, flags: number, fd: number, off: number): SysResult {
+  const { p, k } = c;
+  const core = k.core;
+  const type = flags & 3;
+  if (type !== MAP_SHARED && type !== MAP_PRIVATE && type !== MAP_SHARED_VALIDATE) return -EINVAL;
+  if (len === 0 || off % PAGE !== 0) return -EINVAL;
+  const size = pageUp(len);
+  if (size > taskSize(c)) return -ENOMEM;
+  const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
+  if (fixed && addr % PAGE !== 0) return -EINVAL;
+  let data: Uint8Array | null = null;
+  if (!(flags & MAP_ANONYMOUS)) {
+    const file = p.fds.get(fd);
+    if (!file) return -EBADF;
+    if (!file.readable()) return -EACCES;
+    if (type !== MAP_PRIVATE && prot & PROT_WRITE) {
+      k.log("unsupported mmap: MAP_SHARED writable file mappings are not implemented");
+      return -ENODEV;
+    }
+    const r = file.pread(size, off);
+    if (typeof r === "number") return r === -29 ? -ENODEV : r;
+    data = r;
+  }
+  let start: number;
+  if (fixed) {
+    start = addr;
+    if (start + size > taskSize(c)) return -ENOMEM;
+    if (flags & MAP_FIXED_NOREPLACE && p.mm.overlaps(start, start + size)) return -17; // EEXIST
+  } else {
+    const hint = pageDown(addr);
+    start = hint >= MMAP_FLOOR && hint + size <= taskSize(c) && !p.mm.overlaps(hint, hint + size)
+      ? hint : p.mm.findFree(size, p.abi.mmapTop, MMAP_FLOOR);
+    if (start < 0) return -ENOMEM;
+  }
+  const eprot = effectiveProt(c, prot);
+  if (core.x.addressSpaceMap(p.as, start, size, data ? PROT_READ | PROT_WRITE : eprot) !== 0) return -ENOMEM;
+  if (data) {
+    if (!p.mem.write(start, data)) return -EFAULT;
+    core.x.addressSpaceProtect(p.as, start, size, eprot);
+  }
+  p.mm.add(start, start + size, prot, data ? p.fds.get(fd)?.path ?? "" : "");
+  return start;
+}
+
+// i386 mmap2: the offset is in 4096-byte units.
+export const mmap2 = (c: Ctx, addr: number, len: number, prot: number, flags: number, fd: number, pgoff: number) =>
+  mmap(c, addr, len, prot, flags, fd, pgoff * PAGE);
+
+// i386 old_mmap: one pointer to the six arguments.
+export function oldMmap(c: Ctx, argsPtr: number): SysResult {
+  const b = c.mem.read(argsPtr, 24);
+  if (!b) return -EFAULT;
+  const dv = new DataView(b.buffer);
+  const a = [0, 4, 8, 12, 16, 20].map((o) => dv.getUint32(o, true));
+  return mmap(c, a[0], a[1], a[2], a[3], a[4] | 0, a[5]);
+}
+
+export function munmap(c: Ctx, addr: number, len: number): SysResult {
+  if (addr % PAGE !== 0 || len === 0 || addr + len > taskSize(c)) return -EINVAL;
+  const size = pageUp(len);
+  c.k.core.x.addressSpaceUnmap(c.p.as, addr, size);
+  c.p.mm.remove(addr, addr + size);
+  return 0;
+}
+
+export function mprotect(c: Ctx, addr: number, len: number, prot: number): SysResult {
+  if (addr % PAGE !== 0 || prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | 0x3000000)) return -EINVAL;
+  const size = pageUp(len);
+  if (size === 0) return 0;
+  if (!c.p.mm.protect(addr, addr + size, prot & 7)) return -ENOMEM;
+  c.k.core.x.addressSpaceProtect(c.p.as, addr, size, effectiveProt(c, prot & 7));
+  return 0;
+}
+
+const MADV_DONTNEED = 4;
+
+// MADV_DONTNEED drops private anonymous pages: they read as zero afterwards.
+export function madvise(c: Ctx, addr: number, len: number, advice: number): SysResult {
+  if (addr % PAGE !== 0) return -EINVAL;
+  const end = addr + pageUp(len);
+  if (advice !== MADV_DONTNEED) return 0;
+  if (!c.p.mm.covered(addr, end)) return -ENOMEM;
+  for (const v of c.p.mm.vmas) {
+    const s = Math.max(v.start, addr), e = Math.min(v.end, end);
+    if (s < e) c.k.core.x.addressSpaceMap(c.p.as, s, e - s, effectiveProt(c, v.prot));
+  }
+  return 0;
+}
