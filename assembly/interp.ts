@@ -344,20 +344,22 @@ function step(): void {
       rmSet(size, size == 1 ? <u64>fetch8() : immz(size));
       return;
     }
-    case 0xc8: { // enter
+    case 0xc8: { // enter: the frame pointer is as wide as the (flat) stack, not the operand
       let size = stackOpsize();
+      let ssz: u32 = mode64 ? 8 : 4;
       let frame = fetch16();
       let level = fetch8() & 31;
+      let sp0 = spGet(), bp0 = rget64(RBP);
       push(size, rget(size, RBP, false));
       let fp = spGet();
+      let bp = rget(ssz, RBP, false);
       for (let i: u32 = 1; i < level && !stopped; i++) {
-        let bp = rget(size, RBP, false) - size;
-        rset(size, RBP, bp, false);
-        push(size, rdN(size, stackAddr(bp)));
+        bp = stackAddr(bp - size);
+        push(size, rdN(size, bp));
       }
       if (level > 0 && !stopped) push(size, fp);
-      if (stopped) return;
-      rset(size, RBP, fp, false);
+      if (stopped) { spSet(sp0); rset64(RBP, bp0); return; }
+      rset(ssz, RBP, fp, false);
       spSet(stackAddr(spGet() - frame));
       return;
     }
