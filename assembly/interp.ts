@@ -595,11 +595,17 @@ export function run(task: usize, budget: i32): u32 {
     setInsnStart(ip);
     if (!prepareFetch()) break;
     n++;
+    // A faulting instruction must leave the flags as they were (a read-modify-write
+    // computes them before its write faults).
+    let f0 = eflags, op0 = lazyOp, size0 = lazySize, a0 = lazyA, b0 = lazyB, res0 = lazyRes;
     step();
     checkFetchLimit();
     if (stopped) {
       let r = load<u32>(task + CPU_REASON);
-      if (r != REASON_INT80 && r != REASON_SYSCALL && r != REASON_BREAKPOINT) n--; // faults retire nothing
+      if (r != REASON_INT80 && r != REASON_SYSCALL && r != REASON_BREAKPOINT) {
+        n--; // faults retire nothing
+        loadFlagState(f0, op0, size0, a0, b0, res0);
+      }
       break;
     }
   }
