@@ -538,6 +538,7 @@ function twoByte(): void {
       if (stopped) return;
       let s = regGet(size);
       let r = alu(0, size, d, s);
+      if (mod == 3) { regSet(size, d); rmSet(size, r); return; } // xadd r, r: the sum wins
       rmSet(size, r);
       if (!stopped) regSet(size, d);
       return;
