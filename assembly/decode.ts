@@ -24,6 +24,7 @@ export let ea: u64 = 0;
 let codeDelta: u32 = 0;
 let fetchLimit: u64 = 0xffffffffffffffff; // first byte that could not be fetched
 const XBUF: usize = memory.data(32);
+const REGSAVE: usize = memory.data(128); // registers before an instruction that may run off fetchable code
 
 @inline export function fetch8(): u32 {
   let v = <u32>load<u8>(<usize>(<u32>ip + codeDelta));
@@ -83,7 +84,7 @@ export function prepareFetch(): bool {
   let next = (vpage + 1) << PAGE_SHIFT;
   let f2: usize = mode64 && (next >> 47) != 0 ? 0 : fetchPageQuiet(next);
   if (f2) memory.copy(XBUF + n, f2, 16);
-  else { memory.fill(XBUF + n, 0, 16); fetchLimit = next; }
+  else { memory.fill(XBUF + n, 0, 16); fetchLimit = next; memory.copy(REGSAVE, cpu, 128); }
   codeDelta = <u32>XBUF - <u32>ip;
   tlbSetCode(0xffffffffffffffff, 0); // re-prepare before the next instruction
   return true;
@@ -98,7 +99,10 @@ function fetchPageQuiet(va: u64): usize {
 
 // After executing: did the instruction run past a page that could not be fetched?
 export function checkFetchLimit(): void {
-  if (ip > fetchLimit && ip - insnStart <= 16) pageFault(fetchLimit, fetchErr);
+  if (ip > fetchLimit && ip - insnStart <= 16) {
+    memory.copy(cpu, REGSAVE, 128); // it ran on zeros: undo its register writes
+    pageFault(fetchLimit, fetchErr);
+  }
 }
 
 // Decode the prefixes; returns the first opcode byte.
