@@ -71,7 +71,7 @@ function rdCross(va: u64, size: u32): u64 {
 }
 
 function wrCross(va: u64, size: u32, v: u64): void {
-  if (!hostWrite(va) || !hostWrite(va + size - 1)) return;
+  if (!hostWrite(va) || !hostWrite((va | <u64>PAGE_MASK) + 1)) return; // a fault names the second page's first byte
   for (let i: u32 = 0; i < size; i++) wr8(va + i, <u32>(v >> (i << 3)));
 }
 
