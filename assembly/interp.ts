@@ -17,7 +17,7 @@ import {
 import { curAs, rd16, rdN, wr16, wrN, setCurAs } from "./mem";
 import { tlbFlush } from "./tlb";
 import {
-  AF, CF, DF, LAZY_LOGIC, OF, PF, SF, ZF, cond, eflags, getCF, getFlags, lazyA, lazyB, lazyOp,
+  AF, CF, DF, LAZY_LOGIC, OF, PF, SF, ZF, cond, eflags, getCF, getFlags, getOF, lazyA, lazyB, lazyOp,
   lazyRes, lazySize, loadFlagState, setFlags, setFlagsMasked, setLazy, sizeMask,
 } from "./flags";
 import { alu, ALU_CMP, dec, inc, neg } from "./alu";
@@ -182,6 +182,17 @@ function step(): void {
         let v = pop(opsize);
         if (r != <i32>RSP && !stopped) rset(opsize, r, v, false);
       }
+      return;
+    }
+    case 0x62: { // bound: #BR (reported as #GP, vector 5) when the index is outside [lower, upper]
+      if (mode64) { fault(REASON_UD); return; }
+      decodeModrm(0);
+      if (mod == 3) { fault(REASON_UD); return; }
+      let lo = rdN(opsize, ea), hi = rdN(opsize, ea + opsize);
+      if (stopped) return;
+      let sh = 64 - (opsize << 3);
+      let v = <i64>(regGet(opsize) << sh) >> sh;
+      if (v < <i64>(lo << sh) >> sh || v > <i64>(hi << sh) >> sh) { setVector(5); fault(REASON_GP); }
       return;
     }
     case 0x63: // movsxd (arpl outside long mode)
@@ -380,6 +391,10 @@ function step(): void {
       fault(REASON_GP);
       return;
     }
+    case 0xce: // into: a trap (eip after it) to vector 4 when OF is set, reported as #GP
+      if (mode64) { fault(REASON_UD); return; }
+      if (getOF()) { setVector(4); stop(REASON_GP); }
+      return;
     case 0xd4: case 0xd5: case 0xd6: // aam aad salc
       if (mode64) { fault(REASON_UD); return; }
       bcd(op, op == 0xd6 ? 0 : fetch8());
