@@ -17,7 +17,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const core = await loadCore();
 
 // Native trap number (from the signal context) -> the reason run() reports.
-const TRAP_REASON = { 0: L.REASON_DE, 3: L.REASON_BREAKPOINT, 6: L.REASON_UD, 13: L.REASON_GP, 14: L.REASON_PAGE_FAULT };
+// #OF (into) and #BR (bound) are SIGSEGV on Linux, as #GP is.
+const TRAP_REASON = {
+  0: L.REASON_DE, 3: L.REASON_BREAKPOINT, 4: L.REASON_GP, 5: L.REASON_GP, 6: L.REASON_UD, 13: L.REASON_GP, 14: L.REASON_PAGE_FAULT,
+};
 const INT3_FILL = new Uint8Array(CODE_SIZE).fill(0xcc);
 const fromHex = (s) => Uint8Array.from(Buffer.from(s, 'hex'));
 

@@ -381,6 +381,18 @@ function xchg(F) {
       }
     }
   }
+  for (const size of [8, 16, 32]) {
+    for (let i = 0; i < 6; i++) {
+      const [r] = F.regs(size, 1);
+      const acc = regName(size, 0);
+      F.add(`xadd r${size}, same`, `xadd ${r}, ${r}`, { set: [[r, F.val(size)]], note: 'the sum wins' });
+      F.add(`xchg r${size}, same`, `xchg ${r}, ${r}`, {});
+      F.add(`cmpxchg r${size}, same`, `cmpxchg ${r}, ${r}`, { set: [[r, F.val(size)]] });
+      F.add(`cmpxchg ${acc}, ${acc}`, `cmpxchg ${acc}, ${acc}`, { set: [[acc, F.val(size)]] });
+      const [s] = F.regs(size, 1, size === 8 ? ['al', 'ah'] : ['eax', 'ax']);
+      F.add(`cmpxchg ${acc}, r${size}`, `cmpxchg ${acc}, ${s}`, { set: [[acc, F.val(size)]] });
+    }
+  }
   F.add('xchg eax, eax (nop)', 'xchg eax, eax', {});
   F.add('xchg ax, ax (66 90)', 'db 0x66, 0x90', {});
   for (let i = 0; i < 20; i++) {
@@ -692,6 +704,51 @@ function misc(F) {
     F.add(`idiv r${size} sign-extended INT_MIN / -1`, `idiv ${r}`, { set: [...set2, [r, mask(size)]], undef: ALL6 });
   }
   F.add('aam 0', 'aam 0', { undef: ALL6 });
+  for (const op of ['div', 'idiv']) {
+    for (const ax of [0x0a64, 0xff80, 0x8001, 0x0100]) F.add(`${op} ah`, `${op} ah`, { set: [['ax', ax]], undef: ALL6 });
+  }
+  for (const op of ['mul', 'imul']) for (let i = 0; i < 4; i++) F.add(`${op} ah`, `${op} ah`, { undef: SF | ZF | AF | PF });
+  // rarely used i386 instructions
+  F.add('into, OF clear', 'into', { flags: 0 });
+  F.add('into, OF set', 'into', { flags: OF });
+  for (const [v, note] of [[0x100, 'inside'], [0x0ff, 'below'], [0x201, 'above'], [0x200, 'upper bound'], [0xfffffff0, 'negative']]) {
+    F.add('bound r32, m32&32', `bound eax, [${h(M)}]`, { set: [['eax', v]], mem: [W(M, 32, 0x100), W(M + 4, 32, 0x200)], note });
+    F.add('bound r16, m16&16', `bound ax, [${h(M)}]`, { set: [['ax', v & 0xffff]], mem: [W(M, 16, 0x100), W(M + 2, 16, 0x200)], note });
+  }
+  for (const f of [0, CF]) F.add('salc', 'db 0xd6', { flags: f });
+  for (let i = 0; i < 4; i++) F.add('test r/m32, imm32 (f7 /1 alias)', `db 0xf7, 0xc9\ndd ${h(F.rand())}`, { undef: AF });
+  F.add('mov r/m32, imm with reg field 1', 'db 0xc7, 0xc8\ndd 0', {});
+  F.add('cmpxchg8b with a register operand', 'db 0x0f, 0xc7, 0xc8', {});
+  F.add('lea with a register operand', 'db 0x8d, 0xc0', {});
+  // prefixes and hint instructions that do nothing
+  F.add('pause', 'pause', {});
+  F.add('rep nop (f3 90)', 'db 0xf3, 0x90', {});
+  F.add('rep ret', 'jmp .a\n.r: rep ret\n.a: call .r', {});
+  F.add('nop r/m32 (0f 1f)', 'nop dword [eax+eax*1+0x0]', {});
+  F.add('multi-byte nop with 66', 'db 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00', {});
+  for (const seg of ['ds', 'es', 'ss', 'cs']) {
+    F.add(`${seg} override on a load`, `mov eax, [${seg}:${h(M)}]`, {});
+    if (seg !== 'cs') F.add(`${seg} override on a store`, `mov [${seg}:${h(M)}], ecx`, {}); // a cs store is #GP: not modelled
+  }
+  F.add('lock add m32', `lock add dword [${h(M)}], ecx`, {});
+  F.add('lock or m8', `lock or byte [${h(M)}], cl`, { undef: AF });
+  F.add('lock inc m16', `lock inc word [${h(M)}]`, {});
+  F.add('lock bts m32', `lock bts dword [${h(M)}], ecx`, { set: [['ecx', 77]], undef: OF | SF | AF | PF });
+  // code that runs off the end of the mapped code pages
+  F.add('instruction cut by an unmapped page', 'mov eax, 0x12345678', { codeOff: 0x1ffd });
+  F.add('next instruction on an unmapped page', 'nop', { codeOff: 0x1fff });
+  F.add('jump to the last byte before an unmapped page', 'jmp eax', { set: [['eax', CODE + 0x1fff]], note: '0x10001fff holds int3' });
+  // loads and stores through SIB addressing
+  for (let i = 0; i < 24; i++) {
+    const base = F.pick(['eax', 'ecx', 'edx', 'ebx', 'ebp', 'esi', 'edi']);
+    const index = F.pick(['eax', 'ecx', 'edx', 'ebx', 'ebp', 'esi', 'edi'].filter((r) => r !== base));
+    const scale = F.pick([1, 2, 4, 8]), idx = F.below(64), disp = F.below(512) - 256;
+    const baseVal = DATA + 0x800 - idx * scale - disp;
+    const [d] = F.regs(32, 1, [base, index]);
+    F.add('mov r32, [base+index*scale+disp]', `mov ${d}, [${base}+${index}*${scale}${disp < 0 ? '-' : '+'}${Math.abs(disp)}]`, { set: [[base, baseVal], [index, idx]] });
+    F.add('add [base+index*scale+disp], r32', `add [${base}+${index}*${scale}${disp < 0 ? '-' : '+'}${Math.abs(disp)}], ${d}`, { set: [[base, baseVal], [index, idx]] });
+    F.add('mov r32, [esp+index*scale+disp]', `mov ${d}, [esp+${index}*${scale}+${4 * F.below(64)}]`, { set: [[index, idx]] });
+  }
   F.add('ud2', 'ud2', {});
   F.add('int3', 'int3\nmov eax, 1', {});
   F.add('hlt', 'hlt', {});
@@ -699,6 +756,9 @@ function misc(F) {
   F.add('read of an unmapped page', 'mov eax, [0x50000010]', {});
   F.add('read of an unmapped page (ebx base)', 'mov al, [ebx+0x20]', { set: [['ebx', 0x50000000]] });
   F.add('read crossing into an unmapped page', `mov eax, [${h(DATA + 0x1ffe)}]`, {});
+  F.add('write crossing into an unmapped page', `mov dword [${h(DATA + 0x1ffe)}], 0x11223344`, {});
+  F.add('write from an unmapped page into a read-only one', `mov dword [${h(RO - 1)}], eax`, {});
+  F.add('push crossing below the stack', 'push eax', { set: [['esp', STACK + 2]] });
   F.add('write to a read-only page', `mov dword [${h(RO + 0x10)}], eax`, {});
   F.add('read of a read-only page', `mov eax, [${h(RO + 0x10)}]`, {});
   F.add('add to a read-only page', `add [${h(RO + 0x20)}], eax`, {});
