@@ -1,7 +1,7 @@
 // Bit instructions: bt/bts/btr/btc, bsf/bsr, bswap.
 import { CF, ZF, getFlags, setFlags, sizeMask } from "./flags";
 import { rset } from "./cpu";
-import { rdN, wrN } from "./mem";
+import { rdN, rdNW, wrN } from "./mem";
 import { stopped } from "./cpu";
 import { mode64 } from "./cpu";
 
@@ -25,7 +25,7 @@ export function bitTestMem(kind: u32, size: u32, addr: u64, offset: u64): void {
   let unit = signed >> (size == 8 ? 6 : size == 4 ? 5 : 4);
   let a = addr + <u64>(unit * <i64>size);
   if (!mode64) a &= 0xffffffff;
-  let v = rdN(size, a);
+  let v = kind == 0 ? rdN(size, a) : rdNW(size, a);
   if (stopped) return;
   let r = bitOp(kind, size, v, <u32>(offset & (w - 1)));
   if (kind != 0) wrN(size, a, r);

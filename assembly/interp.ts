@@ -14,7 +14,7 @@ import {
   fetch8, imm8s, immz, mod, opsize, peek8, prepareFetch, reg, rex, rexPresent, rm,
   segBase, stackOpsize, sx16, sx32, sx8, linear,
 } from "./decode";
-import { curAs, rd16, rdN, wr16, wrN, setCurAs } from "./mem";
+import { curAs, rd16, rdN, rdNW, wr16, wrN, setCurAs } from "./mem";
 import { tlbFlush } from "./tlb";
 import {
   AF, CF, DF, LAZY_LOGIC, OF, PF, SF, ZF, cond, eflags, getCF, getFlags, getOF, lazyA, lazyB, lazyOp,
@@ -40,6 +40,10 @@ const POPF_MASK: u32 = 0x254dd5;
 
 @inline function rmGet(size: u32): u64 {
   return mod == 3 ? rget(size, rm, rexPresent) : rdN(size, ea);
+}
+// The destination of a read-modify-write: a memory operand faults as a write.
+@inline function rmGetRW(size: u32): u64 {
+  return mod == 3 ? rget(size, rm, rexPresent) : rdNW(size, ea);
 }
 @inline function rmSet(size: u32, v: u64): void {
   if (mod == 3) rset(size, rm, v, rexPresent); else wrN(size, ea, v);
@@ -86,8 +90,8 @@ function countSet(v: u64): void {
 
 function aluForm(op: u32, form: u32): void {
   switch (form) {
-    case 0: { decodeModrm(0); let r = alu(op, 1, rmGet(1), regGet(1)); if (op != ALU_CMP) rmSet(1, r); break; }
-    case 1: { decodeModrm(0); let r = alu(op, opsize, rmGet(opsize), regGet(opsize)); if (op != ALU_CMP) rmSet(opsize, r); break; }
+    case 0: { decodeModrm(0); let r = alu(op, 1, op == ALU_CMP ? rmGet(1) : rmGetRW(1), regGet(1)); if (op != ALU_CMP) rmSet(1, r); break; }
+    case 1: { decodeModrm(0); let r = alu(op, opsize, op == ALU_CMP ? rmGet(opsize) : rmGetRW(opsize), regGet(opsize)); if (op != ALU_CMP) rmSet(opsize, r); break; }
     case 2: { decodeModrm(0); let v = rmGet(1); if (stopped) return; let r = alu(op, 1, regGet(1), v); if (op != ALU_CMP) regSet(1, r); break; }
     case 3: { decodeModrm(0); let v = rmGet(opsize); if (stopped) return; let r = alu(op, opsize, regGet(opsize), v); if (op != ALU_CMP) regSet(opsize, r); break; }
     case 4: { let r = alu(op, 1, rget(1, RAX, false), <u64>fetch8()); if (op != ALU_CMP) rset(1, RAX, r, false); break; }
@@ -100,8 +104,8 @@ function group3(size: u32): void {
   decodeModrm(reg3ImmLen(size));
   switch (reg & 7) {
     case 0: case 1: { let v = rmGet(size); alu(4, size, v, size == 1 ? <u64>fetch8() : immz(size)); break; }
-    case 2: { let v = rmGet(size); if (!stopped) rmSet(size, ~v); break; }
-    case 3: { let v = rmGet(size); if (stopped) return; rmSet(size, neg(size, v)); break; }
+    case 2: { let v = rmGetRW(size); if (!stopped) rmSet(size, ~v); break; }
+    case 3: { let v = rmGetRW(size); if (stopped) return; rmSet(size, neg(size, v)); break; }
     case 4: { let v = rmGet(size); if (!stopped) mul1(size, v); break; }
     case 5: { let v = rmGet(size); if (!stopped) imul1(size, v); break; }
     case 6: { let v = rmGet(size); if (!stopped) div1(size, v); break; }
@@ -119,8 +123,8 @@ function reg3ImmLen(size: u32): u32 {
 function group5(): void {
   decodeModrm(0);
   switch (reg & 7) {
-    case 0: { let v = rmGet(opsize); if (!stopped) rmSet(opsize, inc(opsize, v)); break; }
-    case 1: { let v = rmGet(opsize); if (!stopped) rmSet(opsize, dec(opsize, v)); break; }
+    case 0: { let v = rmGetRW(opsize); if (!stopped) rmSet(opsize, inc(opsize, v)); break; }
+    case 1: { let v = rmGetRW(opsize); if (!stopped) rmSet(opsize, dec(opsize, v)); break; }
     case 2: { // call near indirect
       let size = stackOpsize();
       let t = rmGet(size);
@@ -218,14 +222,14 @@ function step(): void {
     case 0x80: case 0x82: { // group 1, Eb, Ib
       if (op == 0x82 && mode64) { fault(REASON_UD); return; }
       decodeModrm(1);
-      let v = rmGet(1);
+      let v = (reg & 7) == ALU_CMP ? rmGet(1) : rmGetRW(1);
       let r = alu(reg & 7, 1, v, <u64>fetch8());
       if ((reg & 7) != ALU_CMP && !stopped) rmSet(1, r);
       return;
     }
     case 0x81: case 0x83: {
       decodeModrm(op == 0x83 ? 1 : (opsize == 2 ? 2 : 4));
-      let v = rmGet(opsize);
+      let v = (reg & 7) == ALU_CMP ? rmGet(opsize) : rmGetRW(opsize);
       let imm = op == 0x83 ? imm8s() : immz(opsize);
       if (stopped) return;
       let r = alu(reg & 7, opsize, v, imm);
@@ -237,7 +241,7 @@ function step(): void {
     case 0x86: case 0x87: { // xchg
       let size: u32 = op == 0x86 ? 1 : opsize;
       decodeModrm(0);
-      let v = rmGet(size);
+      let v = rmGetRW(size);
       if (stopped) return;
       rmSet(size, regGet(size));
       if (!stopped) regSet(size, v);
@@ -331,7 +335,7 @@ function step(): void {
     case 0xc0: case 0xc1: case 0xd0: case 0xd1: case 0xd2: case 0xd3: { // group 2
       let size: u32 = (op & 1) ? opsize : 1;
       decodeModrm(op < 0xd0 ? 1 : 0);
-      let v = rmGet(size);
+      let v = rmGetRW(size);
       let n: u32 = op < 0xd0 ? fetch8() : op < 0xd2 ? 1 : rget32(RCX) & 0xff;
       if (stopped) return;
       let c = shiftCount(size, <u64>n);
@@ -436,7 +440,7 @@ function step(): void {
     case 0xfd: setFlags(getFlags() | DF); return;
     case 0xfe: {
       decodeModrm(0);
-      let v = rmGet(1);
+      let v = (reg & 7) < 2 ? rmGetRW(1) : rmGet(1);
       if (stopped) return;
       if ((reg & 7) == 0) rmSet(1, inc(1, v));
       else if ((reg & 7) == 1) rmSet(1, dec(1, v));
@@ -510,7 +514,7 @@ function twoByte(): void {
     }
     case 0xa4: case 0xa5: case 0xac: case 0xad: { // shld / shrd
       decodeModrm((op & 1) ? 0 : 1);
-      let v = rmGet(opsize);
+      let v = rmGetRW(opsize);
       let n: u32 = (op & 1) ? rget32(RCX) & 0xff : fetch8();
       if (stopped) return;
       let c = shiftCount(opsize, <u64>n);
@@ -522,7 +526,7 @@ function twoByte(): void {
     case 0xb0: case 0xb1: { // cmpxchg
       let size: u32 = op == 0xb0 ? 1 : opsize;
       decodeModrm(0);
-      let v = rmGet(size);
+      let v = rmGetRW(size);
       if (stopped) return;
       let acc = rget(size, RAX, false);
       alu(ALU_CMP, size, acc, v);
@@ -538,7 +542,7 @@ function twoByte(): void {
       let bit = fetch8() & ((opsize << 3) - 1);
       let kind = reg & 7;
       if (kind < 4) { fault(REASON_UD); return; }
-      let v = rmGet(opsize);
+      let v = kind == 4 ? rmGet(opsize) : rmGetRW(opsize);
       if (stopped) return;
       let r = bitOp(kind - 4, opsize, v, bit);
       if (kind != 4) rmSet(opsize, r);
@@ -549,7 +553,7 @@ function twoByte(): void {
     case 0xc0: case 0xc1: { // xadd
       let size: u32 = op == 0xc0 ? 1 : opsize;
       decodeModrm(0);
-      let d = rmGet(size);
+      let d = rmGetRW(size);
       if (stopped) return;
       let s = regGet(size);
       let r = alu(0, size, d, s);
@@ -576,7 +580,7 @@ function twoByte(): void {
 
 // cmpxchg8b (half = 4) and cmpxchg16b (half = 8): edx:eax against memory.
 function cmpxchgWide(half: u32): void {
-  let lo = rdN(half, ea), hi = rdN(half, ea + half);
+  let lo = rdNW(half, ea), hi = rdNW(half, ea + half);
   if (stopped) return;
   let f = getFlags();
   if (lo == rget(half, RAX, false) && hi == rget(half, RDX, false)) {

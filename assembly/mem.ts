@@ -119,6 +119,14 @@ export function rdN(size: u32, va: u64): u64 {
   return rd64(va);
 }
 
+// The read half of a read-modify-write: faults as a write (as the CPU does,
+// even where the page is not mapped at all), then reads.
+export function rdNW(size: u32, va: u64): u64 {
+  if (!hostWrite(va)) return 0;
+  if (crosses(va, size) && !hostWrite((va | <u64>PAGE_MASK) + 1)) return 0;
+  return rdN(size, va);
+}
+
 export function wrN(size: u32, va: u64, v: u64): void {
   if (size == 4) wr32(va, <u32>v);
   else if (size == 1) wr8(va, <u32>v);
