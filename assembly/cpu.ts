@@ -12,11 +12,12 @@ export let ip: u64 = 0; // next byte to fetch
 export let insnStart: u64 = 0; // first byte of the instruction being executed
 export let mode64: bool = false;
 export let stopped: bool = false; // run() leaves after the current instruction
+export let faulted: bool = false; // ... and eip goes back to its first byte
 
 @inline export function setCpu(p: usize): void { cpu = p; mode64 = load<u32>(p + CPU_MODE) == 64; }
 @inline export function setIp(v: u64): void { ip = v; }
 @inline export function setInsnStart(v: u64): void { insnStart = v; }
-@inline export function clearStop(): void { stopped = false; }
+@inline export function clearStop(): void { stopped = false; faulted = false; }
 
 // Registers by x86 number; 8-bit numbers 4..7 name ah/ch/dh/bh unless a REX prefix is present.
 @inline export function rget64(r: u32): u64 { return load<u64>(cpu + (<usize>r << 3)); }
@@ -61,6 +62,7 @@ export function stop(reason: u32): void {
 export function fault(reason: u32): void {
   stop(reason);
   ip = insnStart;
+  faulted = true; // run() rewinds again: a handler may fetch more bytes after the fault
 }
 
 export function pageFault(addr: u64, code: u32): void {

@@ -6,7 +6,7 @@ import {
   REASON_UD,
 } from "./layout";
 import {
-  cpu, fault, insnStart, ip, mode64, rget, rget32, rget64, rset, rset32, rset64, setCpu,
+  cpu, fault, faulted, insnStart, ip, mode64, rget, rget32, rget64, rset, rset32, rset64, setCpu,
   setInsnStart, setIp, setVector, stop, stopped, clearStop,
 } from "./cpu";
 import {
@@ -626,6 +626,7 @@ export function run(task: usize, budget: i32): u32 {
         n--; // faults retire nothing
         loadFlagState(f0, op0, size0, a0, b0, res0);
       }
+      if (faulted) setIp(insnStart);
       break;
     }
   }
