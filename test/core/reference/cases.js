@@ -759,6 +759,15 @@ function misc(F) {
   F.add('write crossing into an unmapped page', `mov dword [${h(DATA + 0x1ffe)}], 0x11223344`, {});
   F.add('write from an unmapped page into a read-only one', `mov dword [${h(RO - 1)}], eax`, {});
   F.add('push crossing below the stack', 'push eax', { set: [['esp', STACK + 2]] });
+  // read-modify-write instructions fault as writes, even on an unmapped page
+  const U = '0x50000010';
+  for (const asm of [`add [${U}], eax`, `adc byte [${U}], 1`, `cmp [${U}], eax`, `test [${U}], eax`, `inc dword [${U}]`, `dec word [${U}]`,
+    `neg dword [${U}]`, `not byte [${U}]`, `shl dword [${U}], 1`, `rcr word [${U}], cl`, `shl dword [${U}], 0`, `rol byte [${U}], 8`,
+    `xchg [${U}], eax`, `xadd [${U}], eax`, `cmpxchg [${U}], ecx`, `cmpxchg8b [${U}]`, `bt dword [${U}], 3`, `bts dword [${U}], 3`,
+    `btc [${U}], eax`, `shld [${U}], eax, 4`, `shrd [${U}], eax, cl`, `seto byte [${U}]`, `pop dword [${U}]`, `mov [${U}], eax`,
+    `movsx eax, byte [${U}]`, `add eax, [${U}]`]) {
+    F.add('access to an unmapped page', asm, { set: [['eax', 0], ['ecx', 0x100]], undef: ALL6 });
+  }
   F.add('write to a read-only page', `mov dword [${h(RO + 0x10)}], eax`, {});
   F.add('read of a read-only page', `mov eax, [${h(RO + 0x10)}]`, {});
   F.add('add to a read-only page', `add [${h(RO + 0x20)}], eax`, {});
@@ -829,7 +838,74 @@ function chains(F) {
   }
 }
 
-export const FAMILIES = { alu, muldiv, shift, bits, xchg, movx, cond, lea, stack, loop, strings, flagops, bcd, misc, chains };
+// Random encodings from a whitelist of user-mode integer opcodes: random
+// ModRM (register forms, or [ebx+disp8] / [esp+disp8] with ebx inside the data
+// pages), random immediates, sometimes a 66 prefix. Flags are compared where
+// the opcode defines them all; jumps and calls land on the int3 fill or fault.
+function fuzz(F) {
+  const FULL = 0, LOGICF = AF, NONE_DEFINED = ALL6;
+  // [opcode bytes, has ModRM, immediate bytes (-1: operand size), undefined flags, 66 allowed]
+  const ops = [];
+  for (let g = 0; g < 8; g++) {
+    const u = [1, 4, 6].includes(g) ? LOGICF : FULL;
+    for (let k = 0; k < 4; k++) ops.push([[g * 8 + k], true, 0, u, k & 1]);
+    ops.push([[g * 8 + 4], false, 1, u, 0], [[g * 8 + 5], false, -1, u, 1]);
+  }
+  for (let r = 0; r < 16; r++) ops.push([[0x40 + r], false, 0, FULL, 1]);
+  for (let r = 0; r < 16; r++) ops.push([[0x50 + r], false, 0, FULL, 1]);
+  ops.push([[0x69], true, -1, SF | ZF | AF | PF, 1], [[0x6b], true, 1, SF | ZF | AF | PF, 1]);
+  for (let c = 0; c < 16; c++) ops.push([[0x70 + c], false, 1, FULL, 0]);
+  ops.push([[0x80], true, 1, AF, 0], [[0x81], true, -1, AF, 1], [[0x83], true, 1, AF, 1]);
+  for (const o of [0x84, 0x85]) ops.push([[o], true, 0, AF, 1]);
+  for (const o of [0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b]) ops.push([[o], true, 0, FULL, 1]);
+  for (let o = 0x90; o <= 0x99; o++) ops.push([[o], false, 0, FULL, 1]);
+  ops.push([[0x9e], false, 0, FULL, 0], [[0x9f], false, 0, FULL, 0], [[0xa8], false, 1, AF, 0], [[0xa9], false, -1, AF, 1]);
+  for (let o = 0xb0; o <= 0xb7; o++) ops.push([[o], false, 1, FULL, 0]);
+  for (let o = 0xb8; o <= 0xbf; o++) ops.push([[o], false, -1, FULL, 1]);
+  ops.push([[0xc0], true, 1, ALL6, 0], [[0xc1], true, 1, ALL6, 1], [[0xd0], true, 0, ALL6, 0], [[0xd1], true, 0, ALL6, 1],
+    [[0xd2], true, 0, ALL6, 0], [[0xd3], true, 0, ALL6, 1]);
+  ops.push([[0xf6], true, 'grp3', ALL6, 0], [[0xf7], true, 'grp3', ALL6, 1], [[0xfe], true, 'incdec', FULL, 0], [[0xff], true, 'incdec', FULL, 1]);
+  for (let c = 0; c < 16; c++) ops.push([[0x0f, 0x40 + c], true, 0, FULL, 1], [[0x0f, 0x90 + c], true, 0, FULL, 0]);
+  for (const o of [0xa3, 0xab, 0xb3, 0xbb]) ops.push([[0x0f, o], 'reg', 0, OF | SF | AF | PF, 1]);
+  ops.push([[0x0f, 0xba], 'bt', 1, OF | SF | AF | PF, 1]);
+  // (16-bit shld/shrd take counts above 16, which leave the result undefined)
+  ops.push([[0x0f, 0xa4], true, 1, ALL6, 0], [[0x0f, 0xa5], true, 0, ALL6, 0], [[0x0f, 0xac], true, 1, ALL6, 0], [[0x0f, 0xad], true, 0, ALL6, 0]);
+  ops.push([[0x0f, 0xaf], true, 0, SF | ZF | AF | PF, 1], [[0x0f, 0xb0], true, 0, FULL, 0], [[0x0f, 0xb1], true, 0, FULL, 1]);
+  for (const o of [0xb6, 0xb7, 0xbe, 0xbf]) ops.push([[0x0f, o], true, 0, FULL, o & 1 ? 0 : 1]);
+  ops.push([[0x0f, 0xbc], true, 0, CF | OF | SF | AF | PF, 1], [[0x0f, 0xbd], true, 0, CF | OF | SF | AF | PF, 1]);
+  ops.push([[0x0f, 0xc0], true, 0, FULL, 0], [[0x0f, 0xc1], true, 0, FULL, 1]);
+  for (let r = 0; r < 8; r++) ops.push([[0x0f, 0xc8 + r], false, 0, FULL, 0]);
+  for (let i = 0; i < 3000; i++) {
+    const [opc, hasModrm, immSpec, undef0, may66] = F.pick(ops);
+    const o16 = may66 && F.below(4) === 0;
+    let undef = undef0;
+    const bytes = o16 ? [0x66, ...opc] : [...opc];
+    if (hasModrm) {
+      let reg = F.below(8);
+      if (immSpec === 'grp3') reg = F.pick([0, 2, 3, 4, 5, 6, 7]);
+      if (immSpec === 'incdec') reg = opc[0] === 0xfe ? F.below(2) : F.pick([0, 1, 6]);
+      if (hasModrm === 'bt') reg = 4 + F.below(4);
+      const form = F.below(3);
+      if (form === 0) bytes.push(0xc0 | (reg << 3) | F.below(8));
+      else if (form === 1) bytes.push(0x43 | (reg << 3), F.below(256)); // [ebx+disp8]
+      else bytes.push(0x44 | (reg << 3), 0x24, F.below(64) * 4); // [esp+disp8]
+      if (immSpec === 'grp3') {
+        if (reg === 0) bytes.push(...le(F.rand(), opc[0] === 0xf6 ? 8 : o16 ? 16 : 32));
+        if (reg === 0) undef = AF; else if (reg === 2) undef = 0; else if (reg === 3) undef = 0;
+      }
+    }
+    if (typeof immSpec === 'number' && immSpec !== 0) {
+      const n = immSpec === -1 ? (o16 ? 2 : 4) : immSpec;
+      bytes.push(...le(F.rand(), n * 8));
+    }
+    // esp must stay usable as a base: keep the register forms off it for writes
+    const regs = [['ebx', DATA + 0x800 + 4 * F.below(64)]];
+    for (const r of ['eax', 'ecx', 'edx', 'esi', 'edi', 'ebp']) regs.push([r, F.val(32)]);
+    F.add(`fuzz ${opc.map((b) => b.toString(16).padStart(2, '0')).join(' ')}`, `db ${bytes.map(h).join(', ')}`, { set: regs, undef });
+  }
+}
+
+export const FAMILIES = { alu, muldiv, shift, bits, xchg, movx, cond, lea, stack, loop, strings, flagops, bcd, misc, chains, fuzz };
 
 export function generate(name) {
   const F = new Family(name);
