@@ -29,7 +29,9 @@ import { bcd } from "./bcd";
 import { cpuid, rdtsc } from "./cpuid";
 import { addRetired } from "./counters";
 import { loadSegment, storeSegment } from "./segments";
-import { escape0f38, escape0f3a, fpuOp, sseOp } from "./extensions";
+import { sseOp } from "./sse";
+import { escape0f38, escape0f3a } from "./ssex";
+import { fpuOp } from "./x87";
 
 const RAX: u32 = 0, RCX: u32 = 1, RDX: u32 = 2, RBX: u32 = 3, RSP: u32 = 4, RBP: u32 = 5;
 
