@@ -36,6 +36,7 @@ export function setControls(mode: u32, denormalsAreZero: bool, flushToZero: bool
 }
 export function clearExc(): void { exc = 0; roundedUp = false; }
 export function raise(f: u32): void { exc |= f; }
+export function dropExc(f: u32): void { exc &= ~f; }
 
 // Operands and result.
 export let aS: u32 = 0, aC: u32 = 0, aE: i32 = 0, aM: u64 = 0;

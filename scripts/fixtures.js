@@ -65,7 +65,7 @@ function buildAll(tmp, runs) {
       build('ld', ['-m', 'elf_i386', '-o', out, obj]);
     } else {
       const [cmd, flags] = compilers[`${run.arch} ${run.libc}`];
-      build(cmd, [...flags, '-o', out, `${run.name}.c`]);
+      build(cmd, [...flags, '-o', out, `${run.name}.c`, '-lm']);
     }
   }
 }
