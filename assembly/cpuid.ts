@@ -5,8 +5,11 @@ import { retiredTotal } from "./counters";
 
 const RAX: u32 = 0, RCX: u32 = 1, RDX: u32 = 2, RBX: u32 = 3;
 
-// Leaf 1 EDX: FPU-less for now: TSC (4), CX8 (8), CMOV (15).
-const FEATURES_EDX: u32 = (1 << 4) | (1 << 8) | (1 << 15);
+// Leaf 1 EDX: FPU (0), TSC (4), CX8 (8), CMOV (15), FXSR (24), SSE (25), SSE2 (26).
+// No MMX: its register forms raise #UD.
+const FEATURES_EDX: u32 = 1 | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24) | (1 << 25) | (1 << 26);
+// Leaf 1 ECX: SSE3 (0), CMPXCHG16B (13). No SSSE3/SSE4, no XSAVE/OSXSAVE/AVX.
+const FEATURES_ECX: u32 = 1 | (1 << 13);
 
 export function cpuid(): void {
   let leaf = rget32(RAX);
@@ -18,8 +21,12 @@ export function cpuid(): void {
     a = 0x000006f1; // family 6, model 15, stepping 1
     b = 0x00010800; // one logical processor, clflush line 8*8 bytes
     d = FEATURES_EDX;
+    c = FEATURES_ECX;
   } else if (leaf == 0x80000000) {
-    a = 0x80000000;
+    a = 0x80000001;
+  } else if (leaf == 0x80000001) {
+    c = 1; // LAHF/SAHF in 64-bit mode
+    d = (1 << 11) | (1 << 29); // SYSCALL, long mode
   }
   rset32(RAX, a); rset32(RBX, b); rset32(RCX, c); rset32(RDX, d);
 }

@@ -1,7 +1,9 @@
 // The Wasm core's exports: the run(task, budget) boundary, address spaces,
 // CPU blocks and counters. Addresses cross as f64 (exact below 2^53), so the
 // host never handles BigInt.
-import { AS_LEVELS_32, CPU_MODE, CPU_SIZE } from "./layout";
+import {
+  AS_LEVELS_32, CPU_FPU, CPU_MODE, CPU_SIZE, FCW_INIT, FX_FCW, FX_MXCSR, FX_MXCSR_MASK, MXCSR_INIT, MXCSR_MASK,
+} from "./layout";
 import { frameAllocZero, frameUnref, framesInit, framesPeak, framesUsed } from "./frames";
 import { asClone, asEnsure, asFree, asMap, asNew, asProtect, asUnmap, cowCopies } from "./pagetable";
 import { getFlags, loadFlagState, setFlags } from "./flags";
@@ -14,7 +16,11 @@ framesInit();
 
 export function cpuNew(mode: u32): usize {
   let p = frameAllocZero();
-  if (p) store<u32>(p + CPU_MODE, mode);
+  if (!p) return 0;
+  store<u32>(p + CPU_MODE, mode);
+  store<u16>(p + CPU_FPU + FX_FCW, <u16>FCW_INIT);
+  store<u32>(p + CPU_FPU + FX_MXCSR, MXCSR_INIT);
+  store<u32>(p + CPU_FPU + FX_MXCSR_MASK, MXCSR_MASK);
   return p;
 }
 

@@ -29,7 +29,9 @@ import { bcd } from "./bcd";
 import { cpuid, rdtsc } from "./cpuid";
 import { addRetired } from "./counters";
 import { loadSegment, storeSegment } from "./segments";
-import { escape0f38, escape0f3a, fpuOp, sseOp } from "./extensions";
+import { sseOp } from "./sse";
+import { escape0f38, escape0f3a } from "./ssex";
+import { fpuOp, fwait } from "./x87";
 
 const RAX: u32 = 0, RCX: u32 = 1, RDX: u32 = 2, RBX: u32 = 3, RSP: u32 = 4, RBP: u32 = 5;
 
@@ -299,7 +301,7 @@ function step(): void {
       rset(opsize, RDX, neg ? 0xffffffffffffffff : 0, false);
       return;
     }
-    case 0x9b: return; // fwait
+    case 0x9b: fwait(); return;
     case 0x9c: push(stackOpsize(), <u64>(getFlags() & 0x3cffff)); return; // pushf (VM, RF read as 0)
     case 0x9d: { let v = pop(stackOpsize()); if (!stopped) setFlagsMasked(<u32>v, stackOpsize() == 2 ? POPF_MASK & 0xffff : POPF_MASK); return; }
     case 0x9e: setFlagsMasked(rget32(RAX) >> 8, SF | ZF | AF | PF | CF); return; // sahf

@@ -75,8 +75,25 @@ export const CPU_FAULT_CODE: usize = 272; // u32 x86 page-fault error code: 1 pr
 export const CPU_VECTOR: usize = 276; // u32 detail: interrupt number for int n
 export const CPU_INSN_ADDR: usize = 280; // u64 address of the instruction that stopped run()
 export const CPU_ICOUNT: usize = 288; // u64 instructions retired by this task
-export const CPU_FPU: usize = 512; // x87, SSE and MXCSR state (owned by the FPU/SSE code)
+export const CPU_FPU: usize = 512; // x87, SSE and MXCSR state: the 512-byte fxsave image below
 export const CPU_SIZE: usize = 4096;
+
+// The FPU/SSE state at CPU_FPU, in the fxsave (64-bit) format, so signal
+// frames and fxsave/fxrstor copy it as is. ST(i) slots are in stack order
+// (slot 0 is ST0); the abridged tag byte has one bit per physical register.
+export const FX_FCW: usize = 0; // u16 control word
+export const FX_FSW: usize = 2; // u16 status word (TOP in bits 13..11)
+export const FX_FTW: usize = 4; // u8 abridged tag: bit i set = physical register i valid
+export const FX_FOP: usize = 6; // u16 last opcode
+export const FX_FIP: usize = 8; // u64 last instruction pointer
+export const FX_FDP: usize = 16; // u64 last data pointer
+export const FX_MXCSR: usize = 24; // u32
+export const FX_MXCSR_MASK: usize = 28; // u32 writable MXCSR bits
+export const FX_ST: usize = 32; // 8 x 16 bytes: 80-bit registers ST0..ST7
+export const FX_XMM: usize = 160; // 16 x 16 bytes: XMM0..XMM15
+export const FCW_INIT: u32 = 0x37f; // all exceptions masked, 64-bit precision, round to nearest
+export const MXCSR_INIT: u32 = 0x1f80; // all exceptions masked, round to nearest
+export const MXCSR_MASK: u32 = 0xffff; // FZ, RC, masks, DAZ, flags
 
 // Why run() returned. The instruction pointer is after the instruction for
 // SYSCALL/INT80/BREAKPOINT, at the instruction for faults.

@@ -133,3 +133,21 @@ export function wrN(size: u32, va: u64, v: u64): void {
   else if (size == 2) wr16(va, <u32>v);
   else wr64(va, v);
 }
+
+// 16-byte accesses (SSE). A write that crosses a page checks both pages first.
+export function rd128(va: u64): v128 {
+  if (crosses(va, 16)) return i64x2.replace_lane(i64x2.splat(rd64(va)), 1, rd64(va + 8));
+  let h = hostRead(va);
+  return h ? v128.load(h) : i64x2.splat(0);
+}
+
+export function wr128(va: u64, v: v128): void {
+  if (crosses(va, 16)) {
+    if (!hostWrite(va) || !hostWrite(va + 15)) return;
+    wr64(va, i64x2.extract_lane(v, 0));
+    wr64(va + 8, i64x2.extract_lane(v, 1));
+    return;
+  }
+  let h = hostWrite(va);
+  if (h) v128.store(h, v);
+}

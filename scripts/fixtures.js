@@ -1,17 +1,21 @@
-// Rebuilds the i386 fixture programs from test/fixtures/src/ into
-// test/fixtures/bin/i386/ and records what each does natively in
-// test/fixtures/expected/<name>.json. test/fixtures/README.md has the format.
+// Rebuilds the fixture programs from test/fixtures/src/ into
+// test/fixtures/bin/<arch>/ and records what each does natively in
+// test/fixtures/expected/<arch>/<binary>.json. test/fixtures/README.md has the format.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { ARCHES, FIXTURES, fixtureRuns, readManifest } from '../test/fixtures/manifest.js';
 
-const root = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
-const srcDir = join(root, 'src');
-const binDir = join(root, 'bin', 'i386');
-const expectedDir = join(root, 'expected');
-const cflags = ['-m32', '-static', '-O1', '-fno-stack-protector'];
+const srcDir = join(FIXTURES, 'src');
+const expectedDir = join(FIXTURES, 'expected');
+const common = ['-static', '-O1', '-fno-stack-protector'];
+// How each (arch, libc) pair compiles C.
+const compilers = {
+  'i386 glibc': ['gcc', ['-m32', ...common], 'gcc-multilib'],
+  'x86_64 glibc': ['gcc', common, 'gcc'],
+  'x86_64 musl': ['musl-gcc', common, 'musl-tools'],
+};
 
 function fail(message) {
   throw new Error(message);
@@ -29,78 +33,73 @@ function build(cmd, args) {
 }
 
 function checkTools(tmp) {
-  const probes = [
-    ['nasm', ['-v'], 'nasm'],
-    ['ld', ['-V'], 'binutils'],
-    // gcc alone is not enough: -m32 -static needs the i386 libc and libgcc.
-    ['gcc', [...cflags, '-x', 'c', '-', '-o', join(tmp, 'probe')], 'gcc-multilib', 'int main(void) { return 0; }'],
-  ];
+  const probes = [['nasm', ['-v'], 'nasm'], ['ld', ['-V'], 'binutils']];
+  // A compiler alone is not enough: -static needs that target's libc and libgcc.
+  for (const [cmd, flags, pkg] of Object.values(compilers)) {
+    probes.push([cmd, [...flags, '-x', 'c', '-', '-o', join(tmp, 'probe')], pkg, 'int main(void) { return 0; }']);
+  }
   for (const [cmd, args, pkg, input] of probes) {
     const r = tool(cmd, args, input);
-    if (r.error || r.status !== 0) fail(`${cmd} ${args[0]} does not work: install the Debian package ${pkg}`);
+    if (r.error || r.status !== 0) fail(`${cmd} ${args.join(' ')} does not work: install the Debian package ${pkg}`);
   }
 }
 
-function buildAll(tmp) {
-  rmSync(binDir, { recursive: true, force: true });
-  mkdirSync(binDir, { recursive: true });
-  const built = [];
-  for (const file of readdirSync(srcDir).sort()) {
-    const { name, ext } = parse(file);
-    const out = join(binDir, name);
-    if (ext === '.asm') {
-      const obj = join(tmp, `${name}.o`);
-      build('nasm', ['-f', 'elf32', '-o', obj, file]);
+function buildAll(tmp, runs) {
+  for (const arch of ARCHES) {
+    rmSync(join(FIXTURES, 'bin', arch), { recursive: true, force: true });
+    mkdirSync(join(FIXTURES, 'bin', arch), { recursive: true });
+  }
+  const sources = readdirSync(srcDir).filter((f) => ['.asm', '.c'].includes(parse(f).ext));
+  const names = sources.map((f) => parse(f).name);
+  const listed = [...new Set(runs.map((r) => r.name))];
+  const unlisted = names.filter((n) => !listed.includes(n));
+  const missing = listed.filter((n) => !names.includes(n));
+  if (unlisted.length) fail(`not in fixtures.json: ${unlisted.join(', ')}`);
+  if (missing.length) fail(`no source in src/ for: ${missing.join(', ')}`);
+  for (const run of runs) {
+    const out = join(run.binDir, run.bin);
+    if (run.libc === 'none') {
+      if (run.arch !== 'i386') fail(`${run.name}: NASM fixtures are i386 only`);
+      const obj = join(tmp, `${run.name}.o`);
+      build('nasm', ['-f', 'elf32', '-o', obj, `${run.name}.asm`]);
       build('ld', ['-m', 'elf_i386', '-o', out, obj]);
-    } else if (ext === '.c') {
-      build('gcc', [...cflags, '-o', out, file]);
     } else {
-      continue; // an include file
+      const [cmd, flags] = compilers[`${run.arch} ${run.libc}`];
+      build(cmd, [...flags, '-o', out, `${run.name}.c`, '-lm']);
     }
-    built.push(name);
   }
-  return built;
 }
 
-function runNative({ name, args, env }) {
-  const r = spawnSync(`./${name}`, args, {
-    cwd: binDir,
-    env,
+function runNative(run) {
+  const r = spawnSync(`./${run.bin}`, run.args, {
+    cwd: run.binDir,
+    env: run.env,
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (r.error) fail(`${name}: ${r.error.message}`);
+  if (r.error) fail(`${run.bin}: ${r.error.message}`);
   const status = r.signal ? 128 + constants.signals[r.signal] : r.status;
   return { stdout: r.stdout, stderr: r.stderr, status };
 }
 
-const manifest = JSON.parse(readFileSync(join(root, 'fixtures.json'), 'utf8'));
 const tmp = mkdtempSync(join(tmpdir(), 'forkbox-fixtures-'));
 try {
   checkTools(tmp);
-  const built = buildAll(tmp);
-  const listed = manifest.map((f) => f.name);
-  const unlisted = built.filter((n) => !listed.includes(n));
-  const missing = listed.filter((n) => !built.includes(n));
-  if (unlisted.length) fail(`not in fixtures.json: ${unlisted.join(', ')}`);
-  if (missing.length) fail(`no source in src/ for: ${missing.join(', ')}`);
-
+  const runs = fixtureRuns(readManifest());
+  buildAll(tmp, runs);
   rmSync(expectedDir, { recursive: true, force: true });
-  mkdirSync(expectedDir);
-  for (const fixture of manifest) {
-    // Sorted, so that environ's order (which programs can see) is fixed.
-    const env = Object.fromEntries(Object.entries(fixture.env).sort(([a], [b]) => (a < b ? -1 : 1)));
-    const run = { ...fixture, env };
+  for (const arch of ARCHES) mkdirSync(join(expectedDir, arch), { recursive: true });
+  for (const run of runs) {
     const first = runNative(run);
     const second = runNative(run);
     if (JSON.stringify(first) !== JSON.stringify(second)) {
-      fail(`${fixture.name} is not deterministic:\n${JSON.stringify(first)}\n${JSON.stringify(second)}`);
+      fail(`${run.arch}/${run.bin} is not deterministic:\n${JSON.stringify(first)}\n${JSON.stringify(second)}`);
     }
-    const expected = { args: fixture.args, env, ...first };
-    writeFileSync(join(expectedDir, `${fixture.name}.json`), `${JSON.stringify(expected, null, 2)}\n`);
+    const expected = { args: run.args, env: run.env, ...first };
+    writeFileSync(run.expectedFile, `${JSON.stringify(expected, null, 2)}\n`);
     const out = `${first.stdout.split('\n').length - 1} stdout lines, ${first.stderr.length} stderr bytes`;
-    console.log(`${fixture.name.padEnd(16)} status ${String(first.status).padEnd(4)} ${out}`);
+    console.log(`${`${run.arch}/${run.bin}`.padEnd(24)} status ${String(first.status).padEnd(4)} ${out}`);
   }
 } catch (e) {
   console.error(`fixtures: ${e.message}`);

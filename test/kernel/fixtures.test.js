@@ -1,17 +1,16 @@
 // Differential tests: each fixture's stdout, stderr and exit status under
-// forkbox must equal the run recorded natively (test/fixtures/expected).
+// forkbox must equal the run recorded natively (test/fixtures/expected),
+// for every architecture and libc it is built for.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { FIXTURES, forkbox } from "./helpers.js";
+import { forkbox } from "./helpers.js";
+import { fixtureRuns } from "../fixtures/manifest.js";
 
-const manifest = JSON.parse(readFileSync(`${FIXTURES}fixtures.json`, "utf8"));
-
-for (const f of manifest) {
-  test(`i386 ${f.name}`, () => {
-    const expected = JSON.parse(readFileSync(`${FIXTURES}expected/${f.name}.json`, "utf8"));
-    const env = Object.fromEntries(Object.keys(f.env).sort().map((k) => [k, f.env[k]]));
-    const r = forkbox([`./${f.name}`, ...f.args], { cwd: `${FIXTURES}bin/i386`, env });
+for (const run of fixtureRuns()) {
+  test(`${run.arch} ${run.bin}`, () => {
+    const expected = JSON.parse(readFileSync(run.expectedFile, "utf8"));
+    const r = forkbox([`./${run.bin}`, ...run.args], { cwd: run.binDir, env: run.env });
     assert.is(r.stdout, expected.stdout, "stdout");
     assert.is(r.stderr, expected.stderr, "stderr");
     assert.is(r.status, expected.status, "exit status");
