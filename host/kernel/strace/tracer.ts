@@ -40,6 +40,8 @@ export function formatStraceLine(l: StraceLine, style: "stderr" | "file"): strin
   return s;
 }
 
+interface Line { text: string; last?: boolean }
+
 interface Call {
   name: string;
   types: readonly ArgType[];
@@ -47,7 +49,7 @@ interface Call {
   args: number[];
   entry: (string | null)[]; // input arguments, printed when the call started
   shown: boolean; // its start went out with "<unfinished ...>"
-  deferred: string[]; // lines about this process raised during the call (signals, its end)
+  deferred: Line[]; // lines about this process raised during the call (signals, its end)
 }
 
 export class Tracer {
@@ -92,7 +94,9 @@ export class Tracer {
     let result: string;
     let value = 0;
     if (res === NORETURN) {
-      if (p.state === "zombie") result = "?";
+      // A process that ended in its own call: exit never returns; a signal it
+      // sent itself (kill, raise) is delivered after the call returned 0.
+      if (p.state === "zombie") result = p.waitStatus & 0x7f ? "0" : "?";
       else {
         value = p.abi.word === 8 ? this.reg(p, RESULT_REG) : this.reg(p, RESULT_REG) | 0;
         result = this.result(value, call.ret);
@@ -107,7 +111,7 @@ export class Tracer {
     const parts = this.printArgs(call, c);
     if (call.shown) this.emit(p.pid, `<... ${call.name} resumed>${parts.slice(this.shownCount(call)).join(", ")})`, result);
     else this.emit(p.pid, `${call.name}(${parts.join(", ")})`, result);
-    for (const text of call.deferred) this.emit(p.pid, text);
+    for (const d of call.deferred) this.emitOwn(p.pid, d);
     if (call.name.startsWith("execve") && value === 0 && p.state !== "zombie") this.personality(p);
   }
 
@@ -117,7 +121,7 @@ export class Tracer {
   }
 
   signal(p: Process, info: SigInfo): void {
-    this.own(p, siginfo(info));
+    this.own(p, { text: siginfo(info) });
   }
 
   exited(p: Process, status: number): void {
@@ -131,20 +135,25 @@ export class Tracer {
       this.calls.delete(p.pid);
       const head = call.shown ? `<... ${call.name} resumed>` : `${call.name}(${this.head(call).join(", ")}${this.sep(call)}`;
       this.emit(p.pid, `${head} <unfinished ...>)`, "?");
-      for (const t of call.deferred) this.emit(p.pid, t);
+      for (const d of call.deferred) this.emitOwn(p.pid, d);
     }
-    this.own(p, text);
-    this.live--;
+    this.own(p, { text, last: true });
     this.mode.delete(p.pid);
   }
 
   // ---- internals -----------------------------------------------------------
 
   // A line about p itself (a signal, its end): during p's call it follows that call's line.
-  private own(p: Process, text: string): void {
+  private own(p: Process, line: Line): void {
     const call = this.calls.get(p.pid);
-    if (call) call.deferred.push(text);
-    else this.emit(p.pid, text);
+    if (call) call.deferred.push(line);
+    else this.emitOwn(p.pid, line);
+  }
+
+  // The "+++" line is a process's last: strace forgets it after printing it.
+  private emitOwn(pid: number, line: Line): void {
+    this.emit(pid, line.text);
+    if (line.last) this.live--;
   }
 
   private emit(pid: number, text: string, result?: string): void {

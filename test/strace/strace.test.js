@@ -1,0 +1,35 @@
+// --strace-file against native `strace -f -o` (test/strace/expected/, recorded
+// by scripts/strace-reference.js): after normalising pids, addresses and
+// interleaving (compare.js), at least 95% of the native lines of each
+// program must appear in forkbox's trace.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { forkbox } from "../kernel/helpers.js";
+import { EXPECTED, PROGRAMS, binDir, compare, invocation, stage } from "./compare.js";
+
+const THRESHOLD = 95;
+const tmp = mkdtempSync(join(tmpdir(), "forkbox-strace-"));
+
+for (const p of PROGRAMS) {
+  const key = `${p.abi}/${p.name}`;
+  if (!existsSync(`${binDir(p.abi)}${p.name}`)) {
+    console.log(`  strace ${key}: not built yet, not compared`);
+    continue;
+  }
+  test(`strace ${key}`, () => {
+    const expectedFile = `${EXPECTED}${key}.trace`;
+    assert.ok(existsSync(expectedFile), `${expectedFile} is missing: run node scripts/strace-reference.js`);
+    const { args, env } = invocation(p);
+    const out = join(tmp, `${p.abi}-${p.name}.trace`);
+    forkbox([`./${p.name}`, ...args], { cwd: stage(p.abi), env, options: ["--strace-file", out] });
+    const c = compare(readFileSync(expectedFile, "utf8"), readFileSync(out, "utf8"));
+    console.log(`  strace ${key}: ${c.matched}/${c.total} native lines (${c.percent.toFixed(1)}%)`);
+    assert.ok(c.percent >= THRESHOLD, `${c.percent.toFixed(1)}% < ${THRESHOLD}%; missing:\n${c.missing.join("\n")}`);
+  });
+}
+
+test.after(() => rmSync(tmp, { recursive: true, force: true }));
+test.run();
