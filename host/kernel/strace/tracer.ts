@@ -29,6 +29,8 @@ export interface StraceLine {
 export type StraceSink = (line: StraceLine) => void;
 
 const RESULT_COLUMN = 39;
+const SIGKILL = 9;
+const killedBy = (status: number) => status & 0x7f;
 const ESP = 4;
 
 // The line as `strace -f` writes it: "[pid  N] " once several processes exist,
@@ -94,9 +96,10 @@ export class Tracer {
     let result: string;
     let value = 0;
     if (res === NORETURN) {
-      // A process that ended in its own call: exit never returns; a signal it
-      // sent itself (kill, raise) is delivered after the call returned 0.
-      if (p.state === "zombie") result = p.waitStatus & 0x7f ? "0" : "?";
+      // A process that ended in its own call: exit never returns, nor does a
+      // call SIGKILL interrupts; another signal it sent itself (kill, raise)
+      // is delivered after the call returned 0.
+      if (p.state === "zombie") result = killedBy(p.waitStatus) && killedBy(p.waitStatus) !== SIGKILL ? "0" : "?";
       else {
         value = p.abi.word === 8 ? this.reg(p, RESULT_REG) : this.reg(p, RESULT_REG) | 0;
         result = this.result(value, call.ret);
