@@ -7,7 +7,7 @@
 import type { Core } from "../../core/core.js";
 import type { Process } from "../process.js";
 import { RESULT_REG } from "../abi.js";
-import { ERRNO_INFO } from "../errno.js";
+import { ENOSYS, ERRNO_INFO } from "../errno.js";
 import { BLOCKED } from "../fs/file.js";
 import { NORETURN, type ArgType, type RetType, type SysResult } from "../syscalls/types.js";
 import { isOutput, printArg, printRank, resultNote, type ArgCtx } from "./args.js";
@@ -83,6 +83,7 @@ export class Tracer {
 
   enter(p: Process, name: string, types: readonly ArgType[], ret: RetType | undefined, args: number[]): void {
     if (this.calls.has(p.pid)) return; // a blocked call running again
+    this.interrupt(p.pid); // strace prints a call as it starts, so open calls of others end here
     const call: Call = { name, types, ret: ret ?? "dec", args, entry: [], shown: false, deferred: [] };
     const c = this.ctx(p, call, 0);
     for (let i = 0; i < types.length; i++) call.entry.push(isOutput(types[i]) ? null : printArg(types[i], args[i], { ...c, i }));
@@ -120,7 +121,7 @@ export class Tracer {
 
   // A syscall the tables lack: dispatch answers -ENOSYS.
   unknown(p: Process, name: string): void {
-    this.emit(p.pid, `${name}()`, this.result(-38, "dec"));
+    this.emit(p.pid, `${name}()`, this.result(-ENOSYS, "dec"));
   }
 
   signal(p: Process, info: SigInfo): void {
@@ -160,13 +161,17 @@ export class Tracer {
   }
 
   private emit(pid: number, text: string, result?: string): void {
-    // Another process prints: calls still open elsewhere go out as "<unfinished ...>".
+    this.interrupt(pid);
+    this.sink({ pid, text, result, several: this.live > 1 });
+  }
+
+  // Another process prints: calls still open elsewhere go out as "<unfinished ...>".
+  private interrupt(pid: number): void {
     for (const [other, call] of this.calls) {
       if (other === pid || call.shown) continue;
       call.shown = true;
       this.sink({ pid: other, text: `${call.name}(${this.head(call).join(", ")}${this.sep(call)} <unfinished ...>`, several: this.live > 1 });
     }
-    this.sink({ pid, text, result, several: this.live > 1 });
   }
 
   // What strace prints when a call starts: the arguments before the first output one.
