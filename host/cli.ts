@@ -1,6 +1,7 @@
 // forkbox [options] <program> [args...]: a thin command line over the library.
 import { nodePlatform } from "./platform/node.js";
-import { runProgram, SpawnError, type FirstPolicy } from "./index.js";
+import { openSync, writeSync } from "node:fs";
+import { formatStraceLine, runProgram, SpawnError, type FirstPolicy, type RunOptions } from "./index.js";
 import { EACCES, ENOENT, ENOEXEC, ERRNO_INFO } from "./kernel/errno.js";
 
 const VERSION = "0.1.0";
@@ -14,11 +15,17 @@ options:
   --first parent|child|random[:SEED]
                    who runs first after fork (default: parent, as Linux)
   --stats          print statistics as JSON to stderr at exit
+  --strace         print every system call to stderr, as strace -f does
+  --strace-file FILE
+                   write the trace to FILE instead, as strace -f -o FILE
+                   (every line starts with the process id)
   --help           show this help
   --version        show the version
 `;
 
-interface CliOptions { first: FirstPolicy; seed: number; stats: boolean; argv: string[]; }
+interface CliOptions {
+  first: FirstPolicy; seed: number; stats: boolean; strace: boolean; straceFile: string | null; argv: string[];
+}
 
 function fail(msg: string, status: number): never {
   process.stderr.write(`forkbox: ${msg}\n`);
@@ -26,7 +33,7 @@ function fail(msg: string, status: number): never {
 }
 
 function parseArgs(args: string[]): CliOptions {
-  const o: CliOptions = { first: "parent", seed: 1, stats: false, argv: [] };
+  const o: CliOptions = { first: "parent", seed: 1, stats: false, strace: false, straceFile: null, argv: [] };
   let i = 0;
   for (; i < args.length && args[i].startsWith("-"); i++) {
     const a = args[i];
@@ -34,6 +41,14 @@ function parseArgs(args: string[]): CliOptions {
     if (a === "--help" || a === "-h") { process.stdout.write(USAGE); process.exit(0); }
     if (a === "--version") { process.stdout.write(`forkbox ${VERSION}\n`); process.exit(0); }
     if (a === "--stats") { o.stats = true; continue; }
+    if (a === "--strace") { o.strace = true; continue; }
+    const file = a.match(/^--strace-file(?:=(.*))?$/);
+    if (file) {
+      const v = file[1] ?? args[++i];
+      if (!v) fail("--strace-file needs a file name", 127);
+      o.straceFile = v;
+      continue;
+    }
     const first = a.match(/^--first(?:=(.*))?$/);
     if (first) {
       const v = first[1] ?? args[++i];
@@ -53,8 +68,20 @@ function parseArgs(args: string[]): CliOptions {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+  let strace: RunOptions["strace"] = o.strace ? "stderr" : undefined;
+  let traceFd: number | null = null;
+  if (o.straceFile) {
+    try {
+      traceFd = openSync(o.straceFile, "w");
+    } catch (e) {
+      fail(`cannot write ${o.straceFile}: ${e instanceof Error ? e.message : String(e)}`, 127);
+    }
+    const fd = traceFd;
+    // strace -o FILE leaves out its messages (personality changes, attaching).
+    strace = (l) => { if (!l.note) writeSync(fd, formatStraceLine(l, "file") + "\n"); };
+  }
   try {
-    const r = await runProgram(nodePlatform(), { argv: o.argv, env, first: o.first, seed: o.seed });
+    const r = await runProgram(nodePlatform(), { argv: o.argv, env, first: o.first, seed: o.seed, strace });
     if (o.stats) process.stderr.write(JSON.stringify(r.stats) + "\n");
     process.exitCode = r.status;
   } catch (e) {

@@ -2,6 +2,7 @@
 import { Core } from "./core/core.js";
 import { Kernel, type FirstPolicy, type KernelStats } from "./kernel/kernel.js";
 import { shellStatus } from "./kernel/signals.js";
+import { formatStraceLine, type StraceSink } from "./kernel/strace/tracer.js";
 import type { Platform } from "./platform/platform.js";
 
 export { Core } from "./core/core.js";
@@ -10,12 +11,17 @@ export type { FirstPolicy, KernelStats } from "./kernel/kernel.js";
 export type { Platform, HostStat } from "./platform/platform.js";
 export { shellStatus } from "./kernel/signals.js";
 export { ERRNO_INFO } from "./kernel/errno.js";
+export { formatStraceLine } from "./kernel/strace/tracer.js";
+export type { StraceLine, StraceSink } from "./kernel/strace/tracer.js";
 
 export interface RunOptions {
   argv: string[]; // argv[0] is the program path
   env?: string[]; // "NAME=value" strings
   first?: FirstPolicy;
   seed?: number;
+  // Trace every syscall as strace -f does: "stderr" writes the lines to the
+  // guest's stderr stream (in order with its output); a function receives them.
+  strace?: "stderr" | StraceSink;
 }
 
 export interface RunResult {
@@ -29,7 +35,11 @@ export interface RunResult {
 export async function runProgram(platform: Platform, opts: RunOptions): Promise<RunResult> {
   const start = Date.now();
   const core = await Core.create();
-  const kernel = new Kernel(core, platform, { first: opts.first, seed: opts.seed });
+  const enc = new TextEncoder();
+  const strace: StraceSink | undefined = opts.strace === "stderr"
+    ? (l) => kernel.output.write(2, enc.encode(formatStraceLine(l, "stderr") + "\n"))
+    : opts.strace;
+  const kernel: Kernel = new Kernel(core, platform, { first: opts.first, seed: opts.seed, strace });
   const err = kernel.spawnInit(opts.argv[0], opts.argv, opts.env ?? []);
   if (err) throw new SpawnError(err);
   const waitStatus = await kernel.run();

@@ -1,7 +1,7 @@
 // The kernel: process table, the scheduler over run(task, budget), traps, and
 // the process life cycle (fork, exec, exit, reaping).
 import {
-  CPU_AS, CPU_FAULT_ADDR, CPU_ICOUNT, CPU_INSN_ADDR, REASON_BREAKPOINT, REASON_BUDGET, REASON_DE, REASON_GP,
+  CPU_AS, CPU_FAULT_ADDR, CPU_FAULT_CODE, CPU_ICOUNT, CPU_INSN_ADDR, REASON_BREAKPOINT, REASON_BUDGET, REASON_DE, REASON_GP,
   REASON_INT80, REASON_PAGE_FAULT, REASON_SYSCALL, REASON_UD,
 } from "../../assembly/layout.js";
 import type { Core } from "../core/core.js";
@@ -15,6 +15,8 @@ import { resolvePath } from "./fs/path.js";
 import { buildImage } from "./loader.js";
 import { Process, type Credentials } from "./process.js";
 import { SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, killStatus } from "./signals.js";
+import { Tracer, type StraceSink } from "./strace/tracer.js";
+import type { SigInfo } from "./strace/signals.js";
 import { dispatchSyscall } from "./syscalls/dispatch.js";
 
 export type FirstPolicy = "parent" | "child" | "random";
@@ -23,6 +25,7 @@ export interface KernelOptions {
   first?: FirstPolicy;
   seed?: number;
   slice?: number; // instructions per time slice
+  strace?: StraceSink; // receives a line per syscall, signal and exit (--strace)
 }
 
 export interface KernelStats {
@@ -52,6 +55,7 @@ export class Kernel {
   readonly first: FirstPolicy;
   private current: Process | null = null;
   private stdin: StdinFile;
+  readonly tracer: Tracer | null;
 
   constructor(readonly core: Core, readonly platform: Platform, options: KernelOptions = {}) {
     this.output = new HostOutput(platform);
@@ -59,6 +63,7 @@ export class Kernel {
     this.first = options.first ?? "parent";
     this.rng = (options.seed ?? 1) >>> 0 || 1;
     this.stdin = new StdinFile(platform, this.output, () => this.currentMem());
+    this.tracer = options.strace ? new Tracer(core, options.strace) : null;
   }
 
   private currentMem(): GuestMemory {
@@ -82,6 +87,7 @@ export class Kernel {
     const err = this.exec(p, path, argv.map((s) => enc.encode(s)), env.map((s) => enc.encode(s)));
     if (err) return err;
     this.init = p;
+    this.tracer?.spawned(p, path, argv);
     this.addProcess(p);
     this.enqueue(p);
     return 0;
@@ -197,12 +203,19 @@ export class Kernel {
   private trap(p: Process, reason: number): void {
     switch (reason) {
       case REASON_INT80: case REASON_SYSCALL: dispatchSyscall(this, p); return;
-      case REASON_PAGE_FAULT: this.fatalSignal(p, SIGSEGV); return;
-      case REASON_GP: this.fatalSignal(p, SIGSEGV); return;
-      case REASON_DE: this.fatalSignal(p, SIGFPE); return;
-      case REASON_BREAKPOINT: this.fatalSignal(p, SIGTRAP); return;
+      case REASON_PAGE_FAULT: {
+        // x86 error code bit 0: the page was present, so the access was not allowed.
+        const present = this.core.u32(p.cpu + CPU_FAULT_CODE) & 1;
+        const addr = this.core.u64(p.cpu + CPU_FAULT_ADDR);
+        this.fatalSignal(p, SIGSEGV, { signo: SIGSEGV, code: present ? "SEGV_ACCERR" : "SEGV_MAPERR", addr });
+        return;
+      }
+      case REASON_GP: this.fatalSignal(p, SIGSEGV, { signo: SIGSEGV, code: "SI_KERNEL", addr: 0 }); return;
+      case REASON_DE: this.fatalSignal(p, SIGFPE, { signo: SIGFPE, code: "FPE_INTDIV", addr: this.insnAddr(p) }); return;
+      case REASON_BREAKPOINT: this.fatalSignal(p, SIGTRAP, { signo: SIGTRAP, code: "SI_KERNEL", addr: null }); return;
       case REASON_UD: this.illegalInstruction(p); return;
-      default: this.log(`pid ${p.pid}: core stopped for unknown reason ${reason}`); this.fatalSignal(p, SIGSEGV);
+      default: this.log(`pid ${p.pid}: core stopped for unknown reason ${reason}`);
+        this.fatalSignal(p, SIGSEGV, { signo: SIGSEGV, code: "SI_KERNEL", addr: 0 });
     }
   }
 
@@ -218,12 +231,14 @@ export class Kernel {
       const hex = Array.from(bytes.subarray(0, 15), (b) => b.toString(16).padStart(2, "0")).join(" ");
       this.log(`pid ${p.pid}: unsupported instruction at 0x${at.toString(16)}: ${hex}`);
     }
-    this.fatalSignal(p, SIGILL);
+    this.fatalSignal(p, SIGILL, { signo: SIGILL, code: "ILL_ILLOPN", addr: at });
   }
 
+  private insnAddr(p: Process): number { return this.core.u64(p.cpu + CPU_INSN_ADDR); }
+
   // Until signal handlers exist, every signal takes its default action.
-  fatalSignal(p: Process, sig: number): void {
-    void this.core.u64(p.cpu + CPU_FAULT_ADDR);
+  fatalSignal(p: Process, sig: number, info: SigInfo): void {
+    this.tracer?.signal(p, info);
     this.exit(p, killStatus(sig));
   }
 
@@ -245,6 +260,7 @@ export class Kernel {
     child.sigmask = parent.sigmask;
     parent.children.add(child);
     this.addProcess(child);
+    this.tracer?.forked(parent, child);
     const childFirst = this.first === "child" || (this.first === "random" && this.random() < 0.5);
     if (childFirst) {
       this.stats.childRanFirst++;
@@ -329,6 +345,7 @@ export class Kernel {
   // The process ends with a wait status (exit code << 8, or a signal).
   exit(p: Process, status: number): void {
     if (p.state === "zombie") return;
+    this.tracer?.exited(p, status);
     if (p.clearChildTid) p.mem.writeU32(p.clearChildTid, 0);
     p.fds.closeAll();
     const vforkParent = p.vforkParent;
@@ -353,6 +370,12 @@ export class Kernel {
     const parent = child.parent;
     if (!parent) return;
     if (child.exitSignal !== SIGCHLD && child.exitSignal !== 0) { /* other exit signals: delivered once signals exist */ }
+    const blocked = (parent.sigmask >> BigInt(child.exitSignal - 1)) & 1n;
+    if (this.tracer && child.exitSignal && !blocked && parent.state !== "zombie") {
+      const st = child.waitStatus, sig = st & 0x7f;
+      const code = sig === 0 ? "CLD_EXITED" : st & 0x80 ? "CLD_DUMPED" : "CLD_KILLED";
+      this.tracer.signal(parent, { signo: child.exitSignal, code, pid: child.pid, uid: child.creds.uid, status: sig || (st >> 8) & 0xff });
+    }
     parent.childEvent?.();
   }
 

@@ -17,6 +17,27 @@ test("--help and --version", () => {
   assert.match(v.stdout, /^forkbox \d+\.\d+\.\d+\n$/);
 });
 
+// The trace lines themselves are checked against native strace in test/strace/.
+test("--strace: the trace goes to stderr with the guest's output intact", () => {
+  const r = forkbox(["./fork_print"], { cwd: `${FIXTURES}bin/i386`, options: ["--strace"] });
+  assert.is(r.status, 0);
+  assert.is(r.stdout, "child\nparent\n");
+  const lines = r.stderr.split("\n");
+  assert.match(lines[0], /^execve\("\.\/fork_print", \["\.\/fork_print"\], 0x[0-9a-f]+ \/\* 0 vars \*\/\) = 0$/);
+  assert.is(lines[1], "[ Process PID=1 runs in 32 bit mode. ]");
+  assert.ok(lines.includes('[pid     2] write(1, "child\\n", 6)      = 6'), r.stderr);
+  assert.ok(lines.includes("+++ exited with 0 +++"), r.stderr);
+});
+
+test("--strace-file without a file name, or one that cannot be written: 127", () => {
+  const none = forkbox(["--strace-file"]);
+  assert.is(none.status, 127);
+  assert.ok(oneLine(none.stderr), none.stderr);
+  const bad = forkbox(["--strace-file", `${tmp}/no/such/dir/trace`, `${FIXTURES}bin/i386/exit0`]);
+  assert.is(bad.status, 127);
+  assert.ok(oneLine(bad.stderr), bad.stderr);
+});
+
 test("a missing program: 127", () => {
   const r = forkbox([`${tmp}/nope`]);
   assert.is(r.status, 127);

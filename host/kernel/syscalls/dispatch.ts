@@ -23,6 +23,7 @@ export function dispatchSyscall(k: Kernel, p: Process): void {
       reported.add(key);
       k.log(`unsupported syscall ${name} (${nr})`);
     }
+    k.tracer?.unknown(p, name);
     core.setReg(p.cpu, RESULT_REG, -ENOSYS);
     return;
   }
@@ -35,7 +36,9 @@ export function dispatchSyscall(k: Kernel, p: Process): void {
     else args.push(is64 ? core.reg(p.cpu, r) : core.reg32(p.cpu, r));
   }
   const ctx: Ctx = { k, p, mem: p.mem, word: p.abi.word };
+  k.tracer?.enter(p, def.name, def.args, def.ret, args);
   const res = def.fn(ctx, ...args);
+  k.tracer?.leave(p, res);
   if (res === BLOCKED) return;
   p.pending = null;
   if (res !== NORETURN) core.setReg(p.cpu, RESULT_REG, is64 ? res : res >>> 0);

@@ -59,8 +59,11 @@ function handlerOf(p: Process, sig: number, word: number): number {
 }
 
 // Send sig to p. Without handler delivery, a caught signal cannot run its handler yet: say so once.
-function send(c: Ctx, p: Process, sig: number): void {
+function send(c: Ctx, p: Process, sig: number, code: "SI_USER" | "SI_TKILL"): void {
   if (sig === 0 || p.state === "zombie") return;
+  if (sig === SIGKILL || !((p.sigmask >> BigInt(sig - 1)) & 1n)) {
+    c.k.tracer?.signal(p, { signo: sig, code, pid: c.p.pid, uid: c.p.creds.uid });
+  }
   const h = sig === SIGKILL ? SIG_DFL : handlerOf(p, sig, p.abi.word);
   if (h === SIG_IGN || (h === SIG_DFL && IGNORED_BY_DEFAULT.has(sig))) return;
   if (h !== SIG_DFL) {
@@ -73,7 +76,7 @@ function send(c: Ctx, p: Process, sig: number): void {
   c.k.exit(p, killStatus(sig));
 }
 
-export function kill(c: Ctx, pid: number, sig: number): SysResult {
+export function kill(c: Ctx, pid: number, sig: number, code: "SI_USER" | "SI_TKILL" = "SI_USER"): SysResult {
   if (sig < 0 || sig > NSIG) return -EINVAL;
   const { k, p } = c;
   let targets: Process[];
@@ -84,9 +87,10 @@ export function kill(c: Ctx, pid: number, sig: number): SysResult {
   } else targets = [...k.procs.values()].filter((t) => t.pid !== 1 && t !== p && t.state !== "zombie");
   if (targets.length === 0) return -ESRCH;
   if (p.creds.euid !== 0 && targets.every((t) => t.creds.uid !== p.creds.uid && t.creds.uid !== p.creds.euid)) return -EPERM;
-  for (const t of targets) send(c, t, sig);
+  for (const t of targets) send(c, t, sig, code);
   return p.state === "zombie" ? NORETURN : 0;
 }
 
-export const tkill = (c: Ctx, tid: number, sig: number) => (tid <= 0 ? -EINVAL : kill(c, tid, sig));
-export const tgkill = (c: Ctx, tgid: number, tid: number, sig: number) => (tgid <= 0 || tid <= 0 ? -EINVAL : kill(c, tid, sig));
+export const tkill = (c: Ctx, tid: number, sig: number) => (tid <= 0 ? -EINVAL : kill(c, tid, sig, "SI_TKILL"));
+export const tgkill = (c: Ctx, tgid: number, tid: number, sig: number) =>
+  (tgid <= 0 || tid <= 0 ? -EINVAL : kill(c, tid, sig, "SI_TKILL"));

@@ -36,18 +36,21 @@ export function encodeStat(s: HostStat, word: 4 | 8): Uint8Array {
   return w.buf;
 }
 
-const STATX_BASIC_STATS = 0x7ff;
+const STATX_BASIC_STATS = 0x7ff, STATX_MNT_ID = 0x1000;
+// Every file forkbox shows lives on its one mount; Linux (5.8+) always reports a mount id.
+const MOUNT_ID = 1;
 
 // struct statx (256 bytes, the same on both ABIs).
 export function encodeStatx(s: HostStat): Uint8Array {
   const w = new Writer(256);
   const major = (d: number) => Number((BigInt(d) >> 8n) & 0xfffn) | Number((BigInt(d) >> 32n) & ~0xfffn);
   const minor = (d: number) => (d & 0xff) | Number((BigInt(d) >> 12n) & ~0xffn);
-  w.u32(0, STATX_BASIC_STATS); w.u32(4, s.blksize); w.u32(16, s.nlink); w.u32(20, s.uid); w.u32(24, s.gid);
+  w.u32(0, STATX_BASIC_STATS | STATX_MNT_ID); w.u32(4, s.blksize); w.u32(16, s.nlink); w.u32(20, s.uid); w.u32(24, s.gid);
   w.u16(28, s.mode); w.u64(32, s.ino); w.u64(40, s.size); w.u64(48, s.blocks);
   const ts = (o: number, ms: number) => { w.u64(o, sec(ms)); w.u32(o + 8, nsec(ms)); };
   ts(64, s.atimeMs); ts(80, s.ctimeMs); ts(96, s.ctimeMs); ts(112, s.mtimeMs);
   w.u32(128, major(s.rdev)); w.u32(132, minor(s.rdev)); w.u32(136, major(s.dev)); w.u32(140, minor(s.dev));
+  w.u64(144, MOUNT_ID);
   return w.buf;
 }
 

@@ -17,17 +17,41 @@ export interface Ctx {
   word: 4 | 8;
 }
 
-// Argument types. Signed ones are sign-extended from 32 bits ("int" family)
-// or from the word size ("long" family); everything else is unsigned.
-export type ArgType =
-  | "int" | "fd" | "pid" | "signal" | "dirfd" // signed 32-bit
-  | "long" | "off" // signed word
-  | "uint" | "ulong" | "size" | "ptr" | "str" | "path" | "flags" | "mode";
+// Argument types. They say how the dispatcher reads a register (signed 32-bit,
+// signed word, or unsigned) and how --strace prints the argument
+// (host/kernel/strace/args.ts). Types ending in "_out" are written by the
+// call and printed after it returns, as strace does.
+const S32 = [
+  "int", "fd", "pid", "signal", "dirfd", // plain numbers, fds (dirfd prints AT_FDCWD)
+  "wait_options", "whence", "fcntl_cmd", "sigprocmask_how", "clockid", "rlimit_resource",
+  "arch_prctl_code", "madvise_advice", "access_mode",
+] as const;
+const SWORD = ["long", "off", "mmap_off"] as const;
+const UNSIGNED = [
+  "uint", "ulong", "size", "ptr", "hex", "str", "path", "flags", "mode",
+  // flag sets and enums printed symbolically
+  "open_flags", "at_flags", "statx_flags", "statx_mask", "prot", "map_flags", "mmap_pgoff",
+  "clone_flags", "clone_stack", "clone_ptid", "clone_ctid", "clone_tls", "getrandom_flags", "timer_flags",
+  "ioctl_cmd", "fcntl_arg", "open_mode", "llseek_hi", "llseek_lo", "arch_prctl_addr",
+  // memory read before the call
+  "buf_in", "argv", "envp", "iovec_in", "sigset_in", "sigaction_in", "timespec_in", "timespec64_in",
+  "rlimit_in", "rlimit64_in", "user_desc",
+  // memory written by the call
+  "buf_out", "hexbuf_out", "str_out", "path_out", "iovec_out", "stat_out", "statx_out", "wstatus_out",
+  "sigset_out", "sigaction_out", "timespec_out", "timespec64_out", "timeval_out", "rlimit_out",
+  "rlimit64_out", "uname_out", "loff_out",
+] as const;
 
-export const SIGNED32: ReadonlySet<ArgType> = new Set(["int", "fd", "pid", "signal", "dirfd"]);
-export const SIGNEDWORD: ReadonlySet<ArgType> = new Set(["long", "off"]);
+export type ArgType = (typeof S32)[number] | (typeof SWORD)[number] | (typeof UNSIGNED)[number];
+
+export const SIGNED32: ReadonlySet<ArgType> = new Set(S32);
+export const SIGNEDWORD: ReadonlySet<ArgType> = new Set(SWORD);
+
+// How --strace prints the return value: decimal (default), hex (addresses), octal (umask).
+export type RetType = "dec" | "hex" | "octal";
 
 export interface SyscallDef {
   args: ArgType[];
+  ret?: RetType;
   fn: (c: Ctx, ...a: number[]) => SysResult;
 }
