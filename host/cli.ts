@@ -13,12 +13,14 @@ when a signal N killed it).
 options:
   --first parent|child|random[:SEED]
                    who runs first after fork (default: parent, as Linux)
+  --max-procs N    at most N processes (zombies included) in the whole tree;
+                   fork fails with EAGAIN beyond that
   --stats          print statistics as JSON to stderr at exit
   --help           show this help
   --version        show the version
 `;
 
-interface CliOptions { first: FirstPolicy; seed: number; stats: boolean; argv: string[]; }
+interface CliOptions { first: FirstPolicy; seed: number; stats: boolean; maxProcs?: number; argv: string[]; }
 
 function fail(msg: string, status: number): never {
   process.stderr.write(`forkbox: ${msg}\n`);
@@ -34,6 +36,13 @@ function parseArgs(args: string[]): CliOptions {
     if (a === "--help" || a === "-h") { process.stdout.write(USAGE); process.exit(0); }
     if (a === "--version") { process.stdout.write(`forkbox ${VERSION}\n`); process.exit(0); }
     if (a === "--stats") { o.stats = true; continue; }
+    const maxProcs = a.match(/^--max-procs(?:=(.*))?$/);
+    if (maxProcs) {
+      const v = maxProcs[1] ?? args[++i];
+      if (!v || !/^[1-9]\d{0,8}$/.test(v)) fail(`--max-procs takes a positive number, not '${v ?? ""}'`, 127);
+      o.maxProcs = Number(v);
+      continue;
+    }
     const first = a.match(/^--first(?:=(.*))?$/);
     if (first) {
       const v = first[1] ?? args[++i];
@@ -54,9 +63,10 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
   try {
-    const r = await runProgram(nodePlatform(), { argv: o.argv, env, first: o.first, seed: o.seed });
+    const r = await runProgram(nodePlatform(), { argv: o.argv, env, first: o.first, seed: o.seed, maxProcs: o.maxProcs });
     if (o.stats) process.stderr.write(JSON.stringify(r.stats) + "\n");
-    process.exitCode = r.status;
+    // Every guest process has ended; a timer a killed sleeper had set must not keep us alive.
+    process.exit(r.status);
   } catch (e) {
     if (!(e instanceof SpawnError)) throw e;
     const prog = o.argv[0];

@@ -16,12 +16,15 @@ export interface RunOptions {
   env?: string[]; // "NAME=value" strings
   first?: FirstPolicy;
   seed?: number;
+  maxProcs?: number; // processes the whole tree may hold at once (zombies too); fork fails with EAGAIN beyond
+  pidMax?: number; // pid_max: pids stay below it and wrap to 300 (default 32768)
 }
 
 export interface RunResult {
   status: number; // as a shell reports it: exit code, or 128 + signal
   waitStatus: number; // the raw wait status of the first process
-  stats: KernelStats & { cowCopies: number; peakFrames: number; instructions: number; wallMs: number };
+  // framesInUse: 4 KiB frames still allocated after every process ended (0 unless something leaked).
+  stats: KernelStats & { cowCopies: number; peakFrames: number; framesInUse: number; instructions: number; wallMs: number };
 }
 
 // Run a program to completion: resolves when every guest process has exited,
@@ -29,7 +32,9 @@ export interface RunResult {
 export async function runProgram(platform: Platform, opts: RunOptions): Promise<RunResult> {
   const start = Date.now();
   const core = await Core.create();
-  const kernel = new Kernel(core, platform, { first: opts.first, seed: opts.seed });
+  const kernel = new Kernel(core, platform, {
+    first: opts.first, seed: opts.seed, maxProcs: opts.maxProcs, pidMax: opts.pidMax,
+  });
   const err = kernel.spawnInit(opts.argv[0], opts.argv, opts.env ?? []);
   if (err) throw new SpawnError(err);
   const waitStatus = await kernel.run();
@@ -40,6 +45,7 @@ export async function runProgram(platform: Platform, opts: RunOptions): Promise<
       ...kernel.stats,
       cowCopies: core.x.statCowCopies(),
       peakFrames: core.x.statFramesPeak(),
+      framesInUse: core.x.statFramesUsed(),
       instructions: core.x.statRetired(),
       wallMs: Date.now() - start,
     },
