@@ -1,8 +1,9 @@
 // Rebuilds the i386 fixture programs from test/fixtures/src/ into
-// test/fixtures/bin/i386/ and records what each does natively in
+// test/fixtures/bin/i386/, copies the data files they use (src/files/, modes in
+// files.json) beside them, and records what each does natively in
 // test/fixtures/expected/<name>.json. test/fixtures/README.md has the format.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,11 +56,24 @@ function buildAll(tmp) {
     } else if (ext === '.c') {
       build('gcc', [...cflags, '-o', out, file]);
     } else {
-      continue; // an include file
+      continue; // an include file, or the files/ folder
     }
     built.push(name);
   }
   return built;
+}
+
+// Scripts, garbage and non-executable files that execve fixtures need, with fixed modes.
+function copyFiles() {
+  const modes = JSON.parse(readFileSync(join(root, 'files.json'), 'utf8'));
+  const present = readdirSync(join(srcDir, 'files')).sort();
+  const listed = Object.keys(modes).sort();
+  if (JSON.stringify(present) !== JSON.stringify(listed)) fail(`src/files/ and files.json differ: ${present} vs ${listed}`);
+  for (const [name, mode] of Object.entries(modes)) {
+    const out = join(binDir, name);
+    copyFileSync(join(srcDir, 'files', name), out);
+    chmodSync(out, parseInt(mode, 8));
+  }
 }
 
 function runNative({ name, args, env }) {
@@ -69,7 +83,10 @@ function runNative({ name, args, env }) {
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
     timeout: 60_000,
+    detached: true, // its own session and process group, so that stragglers can be ended below
   });
+  // A fixture may leave an orphan behind on purpose (one that sleeps after pid 1 exits).
+  try { process.kill(-r.pid, 'SIGKILL'); } catch { /* none left */ }
   if (r.error) fail(`${name}: ${r.error.message}`);
   const status = r.signal ? 128 + constants.signals[r.signal] : r.status;
   return { stdout: r.stdout, stderr: r.stderr, status };
@@ -80,6 +97,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'forkbox-fixtures-'));
 try {
   checkTools(tmp);
   const built = buildAll(tmp);
+  copyFiles();
   const listed = manifest.map((f) => f.name);
   const unlisted = built.filter((n) => !listed.includes(n));
   const missing = listed.filter((n) => !built.includes(n));

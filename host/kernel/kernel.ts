@@ -376,12 +376,13 @@ export class Kernel {
     return typeof f === "number" ? f : this.execFile(p, path, f, argv, envp);
   }
 
-  // execve once the file is open: path is the name as given (AT_EXECFN, a script's argument).
-  execFile(p: Process, path: string, f: ExecFile, argv: Uint8Array[], envp: Uint8Array[], depth = 0): number {
+  // execve once the file is open: path is the name as given (AT_EXECFN); name is the file's
+  // own name, which differs from path for the interpreter of a script (a script's argument).
+  execFile(p: Process, path: string, f: ExecFile, argv: Uint8Array[], envp: Uint8Array[], name = path, depth = 0): number {
     if (depth > MAX_BINFMT_DEPTH) return ELOOP;
     if (!this.argsFit(p, path, argv, envp)) return E2BIG;
     const { file } = f;
-    if (file[0] === 0x23 && file[1] === 0x21) return this.execScript(p, path, file, argv, envp, depth);
+    if (file[0] === 0x23 && file[1] === 0x21) return this.execScript(p, path, name, file, argv, envp, depth);
     const elf = parseElf(file);
     if (typeof elf === "number") return elf;
     const random = new Uint8Array(16);
@@ -424,7 +425,8 @@ export class Kernel {
   }
 
   // "#!interpreter [one argument]": run the interpreter with the script's path, as binfmt_script.
-  private execScript(p: Process, path: string, file: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], depth: number): number {
+  private execScript(p: Process, path: string, name: string, file: Uint8Array, argv: Uint8Array[], envp: Uint8Array[],
+    depth: number): number {
     const BINPRM_BUF_SIZE = 256;
     const head = file.subarray(0, BINPRM_BUF_SIZE);
     let nl = head.indexOf(0x0a);
@@ -435,10 +437,10 @@ export class Kernel {
     const interp = sp < 0 ? line : line.slice(0, sp);
     const arg = sp < 0 ? "" : line.slice(sp).replace(/^[ \t]+/, "");
     const enc = new TextEncoder();
-    const newArgv = [enc.encode(interp), ...(arg ? [enc.encode(arg)] : []), enc.encode(path), ...argv.slice(1)];
+    const newArgv = [enc.encode(interp), ...(arg ? [enc.encode(arg)] : []), enc.encode(name), ...argv.slice(1)];
     const f = this.openExec(p, interp);
     if (typeof f === "number") return f;
-    return this.execFile(p, path, f, newArgv, envp, depth + 1);
+    return this.execFile(p, path, f, newArgv, envp, interp, depth + 1);
   }
 
   // Let go of p's CPU block and address space (the space stays while a vfork or CLONE_VM sharer uses it).
@@ -516,8 +518,8 @@ function mayExecute(c: Credentials, mode: number, uid: number, gid: number): boo
   return (mode & 0o001) !== 0;
 }
 
-// execve: caught signals return to SIG_DFL; ignored ones stay ignored.
-function resetHandlers(p: Process): void {
+// execve and CLONE_CLEAR_SIGHAND: caught signals return to SIG_DFL; ignored ones stay ignored.
+export function resetHandlers(p: Process): void {
   for (const [sig, act] of p.sigactions) {
     const dv = new DataView(act.buffer, act.byteOffset);
     const handler = p.abi.word === 4 ? dv.getUint32(0, true) : Number(dv.getBigUint64(0, true));

@@ -3,6 +3,7 @@
 import { CPU_FS_BASE } from "../../../assembly/layout.js";
 import { E2BIG, EACCES, EAGAIN, EBADF, ECHILD, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOMEM, ENOSYS, EPERM, ESRCH } from "../errno.js";
 import { BLOCKED } from "../fs/file.js";
+import { resetHandlers } from "../kernel.js";
 import type { Process } from "../process.js";
 import { SIGCHLD } from "../signals.js";
 import { encodeRusage } from "./structs.js";
@@ -27,7 +28,9 @@ const PATH_MAX = 4096;
 const MAX_ARG_STRLEN = 32 * 4096;
 
 // Linux's kernel_clone, for the fork-like flag sets (threads need CLONE_THREAD support).
-export function clone(c: Ctx, flags: number, newsp: number, ptid: number, ctid: number, tls: number): SysResult {
+// clearSighand is clone3's CLONE_CLEAR_SIGHAND.
+export function clone(c: Ctx, flags: number, newsp: number, ptid: number, ctid: number, tls: number,
+  clearSighand = false): SysResult {
   const { k, p } = c;
   const core = k.core;
   flags >>>= 0;
@@ -61,6 +64,7 @@ export function clone(c: Ctx, flags: number, newsp: number, ptid: number, ctid: 
   core.x.cpuCopy(cpu, p.cpu);
   const child = k.fork(p, parent, pid, cpu, as, shareVm);
   child.exitSignal = flags & CSIGNAL;
+  if (clearSighand) resetHandlers(child);
   core.setReg(cpu, 0, 0);
   if (newsp) core.setReg(cpu, 4, newsp);
   if (tlsDesc) installTls(core, cpu, tlsDesc);
@@ -83,6 +87,35 @@ export const vfork = (c: Ctx) => clone(c, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0
 // i386 passes tls before child_tid.
 export const cloneI386 = (c: Ctx, flags: number, sp: number, ptid: number, tls: number, ctid: number) =>
   clone(c, flags, sp, ptid, ctid, tls);
+
+const CLONE_CLEAR_SIGHAND = 0x100000000n, CLONE_SIGHAND = 0x800n;
+const CLONE_ARGS_SIZE_VER0 = 64, CLONE_ARGS_SIZE_VER2 = 88;
+
+// clone3(struct clone_args *, size): the same clone, with the exit signal in its own field
+// and the stack given as its lowest address and size. glibc's posix_spawn uses it first.
+export function clone3(c: Ctx, argsPtr: number, size: number): SysResult {
+  if (size < CLONE_ARGS_SIZE_VER0) return -EINVAL;
+  if (size > 4096) return -E2BIG;
+  const b = c.mem.read(argsPtr, size);
+  if (!b) return -EFAULT;
+  if (b.subarray(CLONE_ARGS_SIZE_VER2).some((x) => x !== 0)) return -E2BIG; // fields this kernel does not know
+  const args = new Uint8Array(CLONE_ARGS_SIZE_VER2);
+  args.set(b.subarray(0, CLONE_ARGS_SIZE_VER2));
+  const dv = new DataView(args.buffer);
+  const [flags, , childTid, parentTid, exitSignal, stack, stackSize, tls, , setTidSize] =
+    Array.from({ length: 11 }, (_, i) => dv.getBigUint64(i * 8, true));
+  if (flags & BigInt(CSIGNAL) || exitSignal > 64n) return -EINVAL;
+  if ((stack === 0n) !== (stackSize === 0n)) return -EINVAL;
+  if (flags & CLONE_CLEAR_SIGHAND && flags & CLONE_SIGHAND) return -EINVAL;
+  const high = flags >> 32n & ~(CLONE_CLEAR_SIGHAND >> 32n);
+  if (high || setTidSize) {
+    c.k.log(`unsupported clone3 request (flags 0x${flags.toString(16)}, set_tid_size ${setTidSize})`);
+    return -EINVAL;
+  }
+  const sp = stack ? Number(stack + stackSize) : 0;
+  return clone(c, Number(flags & 0xffffffffn) | Number(exitSignal), sp, Number(parentTid), Number(childTid), Number(tls),
+    (flags & CLONE_CLEAR_SIGHAND) !== 0n);
+}
 
 // A NULL-terminated array of string pointers (argv, envp); NULL means empty.
 // A string longer than MAX_ARG_STRLEN is E2BIG, as copy_strings says.

@@ -22,6 +22,7 @@ const common: Record<string, SyscallDef> = {
   vfork: def(proc.vfork),
   execve: def(proc.execve, "path", "ptr", "ptr"),
   wait4: def(proc.wait4, "pid", "ptr", "int", "ptr"),
+  clone3: def(proc.clone3, "ptr", "size"),
   waitid: def(proc.waitid, "int", "pid", "ptr", "int", "ptr"),
   getrusage: def(proc.getrusage, "int", "ptr"),
   getpid: def(proc.getpid),
