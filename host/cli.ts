@@ -15,12 +15,25 @@ options:
                    who runs first after fork (default: parent, as Linux)
   --max-procs N    at most N processes (zombies included) in the whole tree;
                    fork fails with EAGAIN beyond that
+  --pid-max N      pids stay below N and wrap to 300, as Linux's pid_max
+                   (default 32768, at least 301)
   --stats          print statistics as JSON to stderr at exit
   --help           show this help
   --version        show the version
 `;
 
-interface CliOptions { first: FirstPolicy; seed: number; stats: boolean; maxProcs?: number; argv: string[]; }
+interface CliOptions {
+  first: FirstPolicy; seed: number; stats: boolean; maxProcs?: number; pidMax?: number; argv: string[];
+}
+
+// --name N or --name=N with a positive integer of at most 9 digits, at least min.
+function numberOption(args: string[], i: number, name: string, min: number): [number, number] | null {
+  const m = args[i].match(new RegExp(`^--${name}(?:=(.*))?$`));
+  if (!m) return null;
+  const v = m[1] ?? args[i + 1];
+  if (!v || !/^[1-9]\d{0,8}$/.test(v) || Number(v) < min) fail(`--${name} takes a number of at least ${min}, not '${v ?? ""}'`, 127);
+  return [Number(v), m[1] === undefined ? i + 1 : i];
+}
 
 function fail(msg: string, status: number): never {
   process.stderr.write(`forkbox: ${msg}\n`);
@@ -36,13 +49,10 @@ function parseArgs(args: string[]): CliOptions {
     if (a === "--help" || a === "-h") { process.stdout.write(USAGE); process.exit(0); }
     if (a === "--version") { process.stdout.write(`forkbox ${VERSION}\n`); process.exit(0); }
     if (a === "--stats") { o.stats = true; continue; }
-    const maxProcs = a.match(/^--max-procs(?:=(.*))?$/);
-    if (maxProcs) {
-      const v = maxProcs[1] ?? args[++i];
-      if (!v || !/^[1-9]\d{0,8}$/.test(v)) fail(`--max-procs takes a positive number, not '${v ?? ""}'`, 127);
-      o.maxProcs = Number(v);
-      continue;
-    }
+    const maxProcs = numberOption(args, i, "max-procs", 1);
+    if (maxProcs) { [o.maxProcs, i] = maxProcs; continue; }
+    const pidMax = numberOption(args, i, "pid-max", 301);
+    if (pidMax) { [o.pidMax, i] = pidMax; continue; }
     const first = a.match(/^--first(?:=(.*))?$/);
     if (first) {
       const v = first[1] ?? args[++i];
@@ -63,7 +73,9 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
   try {
-    const r = await runProgram(nodePlatform(), { argv: o.argv, env, first: o.first, seed: o.seed, maxProcs: o.maxProcs });
+    const r = await runProgram(nodePlatform(), {
+      argv: o.argv, env, first: o.first, seed: o.seed, maxProcs: o.maxProcs, pidMax: o.pidMax,
+    });
     if (o.stats) process.stderr.write(JSON.stringify(r.stats) + "\n");
     // Every guest process has ended; a timer a killed sleeper had set must not keep us alive.
     process.exit(r.status);
