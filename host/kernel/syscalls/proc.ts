@@ -26,6 +26,7 @@ const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
 const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
 const PATH_MAX = 4096;
 const MAX_ARG_STRLEN = 32 * 4096;
+const MAX_ARG_ROOM = 6 * 1024 * 1024; // bprm_stack_limits: never more than 3/4 of _STK_LIM
 
 // Linux's kernel_clone, for the fork-like flag sets (threads need CLONE_THREAD support).
 // clearSighand is clone3's CLONE_CLEAR_SIGHAND.
@@ -118,16 +119,20 @@ export function clone3(c: Ctx, argsPtr: number, size: number): SysResult {
 }
 
 // A NULL-terminated array of string pointers (argv, envp); NULL means empty.
-// A string longer than MAX_ARG_STRLEN is E2BIG, as copy_strings says.
+// A string longer than MAX_ARG_STRLEN is E2BIG, as copy_strings says, and so is
+// anything past the largest room execve ever gives (so a huge array is not read whole).
 function readStrings(c: Ctx, ptr: number): Uint8Array[] | number {
   const out: Uint8Array[] = [];
   if (!ptr) return out;
+  let total = 0;
   for (let i = 0; ; i++) {
     const s = c.mem.word(ptr + i * c.word, c.word);
     if (s === null) return -EFAULT;
     if (s === 0) return out;
     const b = c.mem.cstringBytes(s, MAX_ARG_STRLEN);
     if (!b) return c.mem.read(s, 1) ? -E2BIG : -EFAULT;
+    total += 8 + b.length + 1;
+    if (total > MAX_ARG_ROOM) return -E2BIG;
     out.push(b);
   }
 }
