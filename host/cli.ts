@@ -14,6 +14,10 @@ when a signal N killed it).
 options:
   --first parent|child|random[:SEED]
                    who runs first after fork (default: parent, as Linux)
+  --max-procs N    at most N processes (zombies included) in the whole tree;
+                   fork fails with EAGAIN beyond that
+  --pid-max N      pids stay below N and wrap to 300, as Linux's pid_max
+                   (default 32768, at least 301)
   --stats          print statistics as JSON to stderr at exit
   --strace         print every system call to stderr, as strace -f does
   --strace-file FILE
@@ -24,7 +28,17 @@ options:
 `;
 
 interface CliOptions {
-  first: FirstPolicy; seed: number; stats: boolean; strace: boolean; straceFile: string | null; argv: string[];
+  first: FirstPolicy; seed: number; stats: boolean; strace: boolean; straceFile: string | null;
+  maxProcs?: number; pidMax?: number; argv: string[];
+}
+
+// --name N or --name=N with a positive integer of at most 9 digits, at least min.
+function numberOption(args: string[], i: number, name: string, min: number): [number, number] | null {
+  const m = args[i].match(new RegExp(`^--${name}(?:=(.*))?$`));
+  if (!m) return null;
+  const v = m[1] ?? args[i + 1];
+  if (!v || !/^[1-9]\d{0,8}$/.test(v) || Number(v) < min) fail(`--${name} takes a number of at least ${min}, not '${v ?? ""}'`, 127);
+  return [Number(v), m[1] === undefined ? i + 1 : i];
 }
 
 function fail(msg: string, status: number): never {
@@ -49,6 +63,10 @@ function parseArgs(args: string[]): CliOptions {
       o.straceFile = v;
       continue;
     }
+    const maxProcs = numberOption(args, i, "max-procs", 1);
+    if (maxProcs) { [o.maxProcs, i] = maxProcs; continue; }
+    const pidMax = numberOption(args, i, "pid-max", 301);
+    if (pidMax) { [o.pidMax, i] = pidMax; continue; }
     const first = a.match(/^--first(?:=(.*))?$/);
     if (first) {
       const v = first[1] ?? args[++i];
@@ -81,9 +99,12 @@ async function main(): Promise<void> {
     strace = (l) => { if (!l.note) writeSync(fd, formatStraceLine(l, "file") + "\n"); };
   }
   try {
-    const r = await runProgram(nodePlatform(), { argv: o.argv, env, first: o.first, seed: o.seed, strace });
+    const r = await runProgram(nodePlatform(), {
+      argv: o.argv, env, first: o.first, seed: o.seed, strace, maxProcs: o.maxProcs, pidMax: o.pidMax,
+    });
     if (o.stats) process.stderr.write(JSON.stringify(r.stats) + "\n");
-    process.exitCode = r.status;
+    // Every guest process has ended; a timer a killed sleeper had set must not keep us alive.
+    process.exit(r.status);
   } catch (e) {
     if (!(e instanceof SpawnError)) throw e;
     const prog = o.argv[0];

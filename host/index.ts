@@ -22,12 +22,15 @@ export interface RunOptions {
   // Trace every syscall as strace -f does: "stderr" writes the lines to the
   // guest's stderr stream (in order with its output); a function receives them.
   strace?: "stderr" | StraceSink;
+  maxProcs?: number; // processes the whole tree may hold at once (zombies too); fork fails with EAGAIN beyond
+  pidMax?: number; // pid_max: pids stay below it and wrap to 300 (default 32768)
 }
 
 export interface RunResult {
   status: number; // as a shell reports it: exit code, or 128 + signal
   waitStatus: number; // the raw wait status of the first process
-  stats: KernelStats & { cowCopies: number; peakFrames: number; instructions: number; wallMs: number };
+  // framesInUse: 4 KiB frames still allocated after every process ended (0 unless something leaked).
+  stats: KernelStats & { cowCopies: number; peakFrames: number; framesInUse: number; instructions: number; wallMs: number };
 }
 
 // Run a program to completion: resolves when every guest process has exited,
@@ -39,7 +42,9 @@ export async function runProgram(platform: Platform, opts: RunOptions): Promise<
   const strace: StraceSink | undefined = opts.strace === "stderr"
     ? (l) => kernel.output.write(2, enc.encode(formatStraceLine(l, "stderr") + "\n"))
     : opts.strace;
-  const kernel: Kernel = new Kernel(core, platform, { first: opts.first, seed: opts.seed, strace });
+  const kernel: Kernel = new Kernel(core, platform, {
+    first: opts.first, seed: opts.seed, strace, maxProcs: opts.maxProcs, pidMax: opts.pidMax,
+  });
   const err = kernel.spawnInit(opts.argv[0], opts.argv, opts.env ?? []);
   if (err) throw new SpawnError(err);
   const waitStatus = await kernel.run();
@@ -50,6 +55,7 @@ export async function runProgram(platform: Platform, opts: RunOptions): Promise<
       ...kernel.stats,
       cowCopies: core.x.statCowCopies(),
       peakFrames: core.x.statFramesPeak(),
+      framesInUse: core.x.statFramesUsed(),
       instructions: core.x.statRetired(),
       wallMs: Date.now() - start,
     },

@@ -1,8 +1,9 @@
 // Rebuilds the fixture programs from test/fixtures/src/ into
-// test/fixtures/bin/<arch>/ and records what each does natively in
+// test/fixtures/bin/<arch>/, copies the data files they use (src/files/, modes in
+// files.json) beside them, and records what each does natively in
 // test/fixtures/expected/<arch>/<binary>.json. test/fixtures/README.md has the format.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
 import { ARCHES, FIXTURES, fixtureRuns, readManifest } from '../test/fixtures/manifest.js';
@@ -70,6 +71,21 @@ function buildAll(tmp, runs) {
   }
 }
 
+// Scripts, garbage and non-executable files that execve fixtures need, with fixed modes.
+function copyFiles() {
+  const modes = JSON.parse(readFileSync(join(FIXTURES, 'files.json'), 'utf8'));
+  const present = readdirSync(join(srcDir, 'files')).sort();
+  const listed = Object.keys(modes).sort();
+  if (JSON.stringify(present) !== JSON.stringify(listed)) fail(`src/files/ and files.json differ: ${present} vs ${listed}`);
+  for (const arch of ARCHES) {
+    for (const [name, mode] of Object.entries(modes)) {
+      const out = join(FIXTURES, 'bin', arch, name);
+      copyFileSync(join(srcDir, 'files', name), out);
+      chmodSync(out, parseInt(mode, 8));
+    }
+  }
+}
+
 function runNative(run) {
   const r = spawnSync(`./${run.bin}`, run.args, {
     cwd: run.binDir,
@@ -77,7 +93,10 @@ function runNative(run) {
     stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
     timeout: 60_000,
+    detached: true, // its own session and process group, so that stragglers can be ended below
   });
+  // A fixture may leave an orphan behind on purpose (one that sleeps after pid 1 exits).
+  try { process.kill(-r.pid, 'SIGKILL'); } catch { /* none left */ }
   if (r.error) fail(`${run.bin}: ${r.error.message}`);
   const status = r.signal ? 128 + constants.signals[r.signal] : r.status;
   return { stdout: r.stdout, stderr: r.stderr, status };
@@ -88,6 +107,7 @@ try {
   checkTools(tmp);
   const runs = fixtureRuns(readManifest());
   buildAll(tmp, runs);
+  copyFiles();
   rmSync(expectedDir, { recursive: true, force: true });
   for (const arch of ARCHES) mkdirSync(join(expectedDir, arch), { recursive: true });
   for (const run of runs) {

@@ -7,6 +7,8 @@ import type { Core } from "./core.js";
 const TEXT = new TextDecoder("utf-8", { fatal: false });
 
 export class GuestMemory {
+  users = 1; // processes sharing this address space (vfork, CLONE_VM); freed when the last lets go
+
   constructor(private core: Core, public as: number) {}
 
   // Leaf entry for va, 0 if unmapped.

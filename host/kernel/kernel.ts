@@ -8,13 +8,13 @@ import type { Core } from "../core/core.js";
 import { GuestMemory } from "../core/memory.js";
 import type { Platform } from "../platform/platform.js";
 import { parseElf } from "./elf.js";
-import { EACCES, ENOENT, ENOEXEC, ELOOP } from "./errno.js";
+import { E2BIG, EACCES, EAGAIN, ENOEXEC, ELOOP } from "./errno.js";
 import { FdTable } from "./fs/fdtable.js";
 import { HostOutput, StdinFile, StdoutFile } from "./fs/stdio.js";
 import { resolvePath } from "./fs/path.js";
 import { buildImage } from "./loader.js";
-import { Process, type Credentials } from "./process.js";
-import { SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, killStatus } from "./signals.js";
+import { Process, ROOT_CREDENTIALS, type Credentials } from "./process.js";
+import { SIGCHLD, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, killStatus } from "./signals.js";
 import { Tracer, type StraceSink } from "./strace/tracer.js";
 import type { SigInfo } from "./strace/signals.js";
 import { dispatchSyscall } from "./syscalls/dispatch.js";
@@ -26,6 +26,8 @@ export interface KernelOptions {
   seed?: number;
   slice?: number; // instructions per time slice
   strace?: StraceSink; // receives a line per syscall, signal and exit (--strace)
+  maxProcs?: number; // processes (zombies included) the whole tree may hold; fork fails with EAGAIN beyond
+  pidMax?: number; // /proc/sys/kernel/pid_max: pids stay below it and wrap (at least 301)
 }
 
 export interface KernelStats {
@@ -36,8 +38,18 @@ export interface KernelStats {
   childRanFirst: number;
 }
 
-const S_IXUSR = 0o100, S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000;
-const MAX_INTERP_DEPTH = 4; // nested #! scripts, as Linux's BINPRM_MAX_RECURSION
+const S_IFMT = 0o170000, S_IFREG = 0o100000;
+const MAX_BINFMT_DEPTH = 5; // exec_binprm: a script may name a script, five deep, then ELOOP
+const MAX_ARG_STRLEN = 32 * 4096; // one argument or environment string, with its NUL
+const ARG_MAX = 32 * 4096; // the smallest room for strings, whatever RLIMIT_STACK says
+const RLIMIT_STACK = 3, RLIMIT_NPROC = 6;
+const PID_MAX_DEFAULT = 32768, RESERVED_PIDS = 300; // pids wrap to 300, as Linux's alloc_pid
+// After pid 1 exits, runnable processes may run this many more instructions in all,
+// so output they were about to write appears as it would natively; then they are killed.
+const ORPHAN_GRACE = 50_000_000;
+
+// What execve found at a path: the host path and the file's bytes.
+export interface ExecFile { host: string; file: Uint8Array; }
 
 export class Kernel {
   readonly output: HostOutput;
@@ -45,8 +57,13 @@ export class Kernel {
   readonly stats: KernelStats = { processes: 0, execs: 0, contextSwitches: 0, parentRanFirst: 0, childRanFirst: 0 };
   private runQueue: Process[] = [];
   private runHead = 0;
-  private nextPid = 1;
+  private lastPid = 0;
+  private pidsWrapped = false;
+  readonly pidMax: number;
+  readonly maxProcs: number;
+  private userProcs = new Map<number, number>(); // processes per real uid, for RLIMIT_NPROC
   private init: Process | null = null;
+  private initExitedAt = -1; // instructions retired when pid 1 exited
   private live = 0;
   private hostWake: (() => void) | null = null;
   private hostWaits = 0; // blocked on host events (stdin, timers)
@@ -61,6 +78,8 @@ export class Kernel {
     this.output = new HostOutput(platform);
     this.slice = options.slice ?? 200_000;
     this.first = options.first ?? "parent";
+    this.pidMax = Math.max(options.pidMax ?? PID_MAX_DEFAULT, RESERVED_PIDS + 1);
+    this.maxProcs = options.maxProcs ?? Infinity;
     this.rng = (options.seed ?? 1) >>> 0 || 1;
     this.stdin = new StdinFile(platform, this.output, () => this.currentMem());
     this.tracer = options.strace ? new Tracer(core, options.strace) : null;
@@ -81,11 +100,14 @@ export class Kernel {
     fds.install(this.stdin, false);
     fds.install(new StdoutFile(1, this.platform, this.output, () => this.currentMem()), false);
     fds.install(new StdoutFile(2, this.platform, this.output, () => this.currentMem()), false);
-    const c = creds ?? { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0 };
-    const p = new Process(this.nextPid++, null as never, 0, null as never, null as never, fds, this.platform.cwd(), c);
+    const c = creds ?? ROOT_CREDENTIALS;
+    const p = new Process(this.allocPid(), null as never, 0, null as never, null as never, fds, this.platform.cwd(),
+      { ...c, groups: [...c.groups] });
     const enc = new TextEncoder();
     const err = this.exec(p, path, argv.map((s) => enc.encode(s)), env.map((s) => enc.encode(s)));
     if (err) return err;
+    // Its group and session lie outside the guest, as for init in a new pid namespace: both read as 0.
+    p.pgid = p.sid = 0;
     this.init = p;
     this.tracer?.spawned(p, path, argv);
     this.addProcess(p);
@@ -95,11 +117,62 @@ export class Kernel {
 
   private addProcess(p: Process): void {
     this.procs.set(p.pid, p);
+    this.chargeUser(p.creds.uid, 1);
     this.live++;
     this.stats.processes++;
   }
 
-  allocPid(): number { return this.nextPid++; }
+  // Drop a process that nobody will wait for any more (reaped, or orphaned after pid 1).
+  private release(p: Process): void {
+    this.procs.delete(p.pid);
+    this.chargeUser(p.creds.uid, -1);
+  }
+
+  private chargeUser(uid: number, n: number): void {
+    this.userProcs.set(uid, (this.userProcs.get(uid) ?? 0) + n);
+  }
+
+  // The real uid changes (setuid and friends): the process now counts against the new user.
+  changeRealUid(p: Process, uid: number): void {
+    this.chargeUser(p.creds.uid, -1);
+    p.creds.uid = uid;
+    this.chargeUser(uid, 1);
+  }
+
+  // The next free pid, increasing and wrapping to 300 at pid_max; 0 when every pid is taken.
+  allocPid(): number {
+    for (let tries = 0; tries < this.pidMax; tries++) {
+      let pid = this.lastPid + 1;
+      if (pid >= this.pidMax) {
+        pid = RESERVED_PIDS;
+        this.pidsWrapped = true;
+      }
+      this.lastPid = pid;
+      if (!this.pidsWrapped || !this.pidInUse(pid)) return pid;
+    }
+    return 0;
+  }
+
+  // A pid is in use while a process, or a process group or session, carries it.
+  private pidInUse(pid: number): boolean {
+    if (this.procs.has(pid)) return true;
+    for (const p of this.procs.values()) if (p.pgid === pid || p.sid === pid) return true;
+    return false;
+  }
+
+  // Whether p may create another process: 0, or EAGAIN (RLIMIT_NPROC, --max-procs).
+  forkLimit(p: Process): number {
+    // As copy_process: the user's count includes zombies; root is exempt (CAP_SYS_RESOURCE).
+    const privileged = p.creds.uid === 0 || p.creds.euid === 0;
+    if (!privileged && (this.userProcs.get(p.creds.uid) ?? 0) >= p.limits[RLIMIT_NPROC][0]) return EAGAIN;
+    if (this.procs.size >= this.maxProcs) return EAGAIN;
+    return 0;
+  }
+
+  // CPU time of p in instructions: earlier images plus the current one.
+  cpuTime(p: Process): number {
+    return p.cpuUsed + (p.cpu ? this.core.u64(p.cpu + CPU_ICOUNT) - p.cpuBase : 0);
+  }
 
   // ---- scheduling ----------------------------------------------------------
 
@@ -154,6 +227,10 @@ export class Kernel {
     let lastYield = Date.now();
     let slices = 0;
     while (this.live > 0) {
+      if (this.initExitedAt >= 0 && this.core.x.statRetired() - this.initExitedAt > ORPHAN_GRACE) {
+        for (const p of [...this.procs.values()]) this.exit(p, killStatus(SIGKILL));
+        break;
+      }
       const p = this.dequeue();
       if (!p) {
         if (this.hostWaits === 0) {
@@ -194,7 +271,14 @@ export class Kernel {
       this.trap(p, reason);
       if (this.yieldRequested) { this.yieldRequested = false; break; }
     }
-    if (p.state === "runnable") this.enqueue(p);
+    if (p.state === "runnable") {
+      p.involuntarySwitches++;
+      this.enqueue(p);
+    } else if (p.state === "blocked") {
+      p.voluntarySwitches++;
+      // Once pid 1 is gone, a process that waits is killed rather than waited for.
+      if (this.initExitedAt >= 0) this.exit(p, killStatus(SIGKILL));
+    }
   }
 
   // Set by sched_yield, and by fork under the "child first" policy: the caller gives up its slice.
@@ -244,20 +328,28 @@ export class Kernel {
 
   // ---- life cycle ------------------------------------------------------------
 
-  fork(parent: Process, cpu: number, as: number, shareVm: boolean): Process {
-    const mem = shareVm ? parent.mem : new GuestMemory(this.core, as);
-    const child = new Process(this.allocPid(), parent.abi, cpu, mem, shareVm ? parent.mm : parent.mm.clone(),
-      parent.fds.clone(), parent.cwd, { ...parent.creds });
+  // A new process with pid (from allocPid) on a copy of parent's CPU block; parent is the caller
+  // of clone, reparent (CLONE_PARENT) the process whose child it becomes.
+  fork(caller: Process, parent: Process, pid: number, cpu: number, as: number, shareVm: boolean): Process {
+    const mem = shareVm ? caller.mem : new GuestMemory(this.core, as);
+    if (shareVm) mem.users++;
+    const child = new Process(pid, caller.abi, cpu, mem, shareVm ? caller.mm : caller.mm.clone(),
+      caller.fds.clone(), caller.cwd, { ...caller.creds, groups: [...caller.creds.groups] });
     this.core.setU32(cpu + CPU_AS, mem.as);
+    child.cpuBase = this.core.u64(cpu + CPU_ICOUNT);
+    child.dumpable = caller.dumpable;
+    child.noNewPrivs = caller.noNewPrivs;
+    child.comm = caller.comm;
+    child.childSubreaper = false; // not inherited: has_child_subreaper is, and the ancestor walk covers it
     child.parent = parent;
-    child.pgid = parent.pgid;
-    child.sid = parent.sid;
-    child.exe = parent.exe;
-    child.argv = parent.argv;
-    child.umask = parent.umask;
-    child.limits = parent.limits.map((l) => [l[0], l[1]]);
-    child.sigactions = new Map(parent.sigactions);
-    child.sigmask = parent.sigmask;
+    child.pgid = caller.pgid;
+    child.sid = caller.sid;
+    child.exe = caller.exe;
+    child.argv = caller.argv;
+    child.umask = caller.umask;
+    child.limits = caller.limits.map((l) => [l[0], l[1]]);
+    child.sigactions = new Map(caller.sigactions);
+    child.sigmask = caller.sigmask;
     parent.children.add(child);
     this.addProcess(child);
     this.tracer?.forked(parent, child);
@@ -283,16 +375,30 @@ export class Kernel {
     return x / 0x100000000;
   }
 
-  // Replace p's image. Returns 0, or a positive errno with p untouched.
-  exec(p: Process, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0): number {
+  // The file execve would run: ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP from the lookup,
+  // EACCES for anything but an executable regular file.
+  openExec(p: Process, path: string): ExecFile | number {
     const host = resolvePath(p.cwd, path);
     const st = this.platform.stat(host, true);
     if (typeof st === "number") return st;
-    if ((st.mode & S_IFMT) === S_IFDIR || (st.mode & S_IFMT) !== S_IFREG) return EACCES;
-    if (!(st.mode & 0o111) || (p.creds.euid !== 0 && !(st.mode & S_IXUSR) && st.uid === p.creds.euid)) return EACCES;
+    if ((st.mode & S_IFMT) !== S_IFREG || !mayExecute(p.creds, st.mode, st.uid, st.gid)) return EACCES;
     const file = this.platform.readFile(host);
-    if (typeof file === "number") return file;
-    if (file[0] === 0x23 && file[1] === 0x21) return this.execScript(p, path, file, argv, envp, depth);
+    return typeof file === "number" ? file : { host, file };
+  }
+
+  // Replace p's image with the program at path. Returns 0, or a positive errno with p untouched.
+  exec(p: Process, path: string, argv: Uint8Array[], envp: Uint8Array[]): number {
+    const f = this.openExec(p, path);
+    return typeof f === "number" ? f : this.execFile(p, path, f, argv, envp);
+  }
+
+  // execve once the file is open: path is the name as given (AT_EXECFN); name is the file's
+  // own name, which differs from path for the interpreter of a script (a script's argument).
+  execFile(p: Process, path: string, f: ExecFile, argv: Uint8Array[], envp: Uint8Array[], name = path, depth = 0): number {
+    if (depth > MAX_BINFMT_DEPTH) return ELOOP;
+    if (!this.argsFit(p, path, argv, envp)) return E2BIG;
+    const { file } = f;
+    if (file[0] === 0x23 && file[1] === 0x21) return this.execScript(p, path, name, file, argv, envp, depth);
     const elf = parseElf(file);
     if (typeof elf === "number") return elf;
     const random = new Uint8Array(16);
@@ -303,10 +409,13 @@ export class Kernel {
     if (p.cpu) this.releaseMemory(p);
     p.abi = img.abi;
     p.cpu = img.cpu;
+    p.cpuBase = this.core.u64(img.cpu + CPU_ICOUNT);
     p.mem = img.mem;
     p.mm = img.mm;
-    p.exe = host;
+    p.exe = f.host;
     p.argv = argv.map((a) => new TextDecoder().decode(a));
+    p.didExec = true;
+    p.comm = new TextEncoder().encode(path.slice(path.lastIndexOf("/") + 1)).subarray(0, 15);
     p.fds.closeOnExec();
     resetHandlers(p);
     p.rseq = 0;
@@ -317,36 +426,55 @@ export class Kernel {
     return 0;
   }
 
-  // "#!interpreter [one argument]": run the interpreter with the script's path.
-  private execScript(p: Process, path: string, file: Uint8Array, argv: Uint8Array[], envp: Uint8Array[], depth: number): number {
-    if (depth >= MAX_INTERP_DEPTH) return ELOOP;
-    let nl = file.indexOf(0x0a);
-    if (nl < 0) nl = Math.min(file.length, 256);
-    const line = new TextDecoder().decode(file.subarray(2, Math.min(nl, 256))).replace(/^[ \t]+/, "").replace(/[ \t]+$/, "");
+  // bprm_stack_limits and copy_strings: each string (with its NUL) at most 32 pages; all of
+  // them, the file name and one pointer each at most a quarter of RLIMIT_STACK (at least 32 pages).
+  private argsFit(p: Process, path: string, argv: Uint8Array[], envp: Uint8Array[]): boolean {
+    const limit = Math.max(Math.min(6 * 1024 * 1024, p.limits[RLIMIT_STACK][0] / 4), ARG_MAX);
+    let total = (Math.max(argv.length, 1) + envp.length) * 8 + new TextEncoder().encode(path).length + 1;
+    for (const s of [argv, envp]) {
+      for (const a of s) {
+        if (a.length + 1 > MAX_ARG_STRLEN) return false;
+        total += a.length + 1;
+      }
+    }
+    return total <= limit;
+  }
+
+  // "#!interpreter [one argument]": run the interpreter with the script's path, as binfmt_script.
+  private execScript(p: Process, path: string, name: string, file: Uint8Array, argv: Uint8Array[], envp: Uint8Array[],
+    depth: number): number {
+    const BINPRM_BUF_SIZE = 256;
+    const head = file.subarray(0, BINPRM_BUF_SIZE);
+    let nl = head.indexOf(0x0a);
+    if (nl < 0) nl = head.length;
+    const line = new TextDecoder().decode(head.subarray(2, nl)).replace(/^[ \t]+/, "").replace(/[ \t]+$/, "");
     if (!line) return ENOEXEC;
     const sp = line.search(/[ \t]/);
     const interp = sp < 0 ? line : line.slice(0, sp);
     const arg = sp < 0 ? "" : line.slice(sp).replace(/^[ \t]+/, "");
     const enc = new TextEncoder();
-    const newArgv = [enc.encode(interp), ...(arg ? [enc.encode(arg)] : []), enc.encode(path), ...argv.slice(1)];
-    const err = this.exec(p, interp, newArgv, envp, depth + 1);
-    return err === ENOEXEC || err === EACCES ? err : err === ENOENT ? ENOENT : err;
+    const newArgv = [enc.encode(interp), ...(arg ? [enc.encode(arg)] : []), enc.encode(name), ...argv.slice(1)];
+    const f = this.openExec(p, interp);
+    if (typeof f === "number") return f;
+    return this.execFile(p, path, f, newArgv, envp, interp, depth + 1);
   }
 
-  // Drop p's CPU block and address space (unless a vfork parent still uses it).
+  // Let go of p's CPU block and address space (the space stays while a vfork or CLONE_VM sharer uses it).
   private releaseMemory(p: Process): void {
-    const shared = p.vforkParent !== null && p.vforkParent.mem === p.mem;
+    p.cpuUsed += this.core.u64(p.cpu + CPU_ICOUNT) - p.cpuBase;
     p.vforkParent = null;
     this.core.x.cpuFree(p.cpu);
     p.cpu = 0;
-    if (!shared) this.core.x.addressSpaceFree(p.mem.as);
+    if (--p.mem.users === 0) this.core.x.addressSpaceFree(p.mem.as);
   }
 
   // The process ends with a wait status (exit code << 8, or a signal).
   exit(p: Process, status: number): void {
     if (p.state === "zombie") return;
     this.tracer?.exited(p, status);
-    if (p.clearChildTid) p.mem.writeU32(p.clearChildTid, 0);
+    p.wakeup?.(); // killed while waiting: take it off what it waited on
+    p.wakeup = null;
+    if (p.clearChildTid && p.mem.users > 1) p.mem.writeU32(p.clearChildTid, 0);
     p.fds.closeAll();
     const vforkParent = p.vforkParent;
     this.releaseMemory(p);
@@ -354,16 +482,34 @@ export class Kernel {
     p.state = "zombie";
     p.waitStatus = status;
     this.live--;
-    // Orphans go to pid 1 while it lives; after that nobody waits for them.
-    for (const c of p.children) {
-      c.parent = this.init && this.init !== p && this.init.state !== "zombie" ? this.init : null;
-      c.parent?.children.add(c);
-      if (!c.parent && c.state === "zombie") this.procs.delete(c.pid);
-      else if (c.state === "zombie" && c.parent) this.notifyParent(c);
-    }
+    for (const c of p.children) this.reparent(c, this.reaperFor(p));
     p.children.clear();
     if (p.parent) this.notifyParent(p);
-    else this.procs.delete(p.pid);
+    else this.release(p);
+    if (p === this.init) this.initExited();
+  }
+
+  // Orphans go to the nearest living subreaper ancestor, else to pid 1 while it lives.
+  private reaperFor(p: Process): Process | null {
+    for (let a = p.parent; a; a = a.parent) if (a.childSubreaper && a.state !== "zombie") return a;
+    return this.init && this.init !== p && this.init.state !== "zombie" ? this.init : null;
+  }
+
+  private reparent(c: Process, reaper: Process | null): void {
+    c.parent = reaper;
+    c.exitSignal = SIGCHLD; // reparent_leader: "we don't want people slaying init"
+    if (!reaper) {
+      if (c.state === "zombie") this.release(c);
+      return;
+    }
+    reaper.children.add(c);
+    if (c.state === "zombie") this.notifyParent(c);
+  }
+
+  // pid 1 is gone: whatever waits is killed now; the runnable may finish within ORPHAN_GRACE.
+  private initExited(): void {
+    this.initExitedAt = this.core.x.statRetired();
+    for (const q of [...this.procs.values()]) if (q.state === "blocked") this.exit(q, killStatus(SIGKILL));
   }
 
   private notifyParent(child: Process): void {
@@ -379,15 +525,24 @@ export class Kernel {
     parent.childEvent?.();
   }
 
-  // Remove a reaped zombie.
+  // Remove a reaped zombie; its CPU time joins the parent's children's time.
   reap(child: Process): void {
+    if (child.parent) child.parent.childCpu += child.cpuUsed + child.childCpu;
     child.parent?.children.delete(child);
-    this.procs.delete(child.pid);
+    this.release(child);
   }
 }
 
-// execve: caught signals return to SIG_DFL; ignored ones stay ignored.
-function resetHandlers(p: Process): void {
+// Execute permission as generic_permission: root needs any x bit; others the bit of their class.
+function mayExecute(c: Credentials, mode: number, uid: number, gid: number): boolean {
+  if (c.fsuid === 0) return (mode & 0o111) !== 0;
+  if (c.fsuid === uid) return (mode & 0o100) !== 0;
+  if (c.fsgid === gid || c.groups.includes(gid)) return (mode & 0o010) !== 0;
+  return (mode & 0o001) !== 0;
+}
+
+// execve and CLONE_CLEAR_SIGHAND: caught signals return to SIG_DFL; ignored ones stay ignored.
+export function resetHandlers(p: Process): void {
   for (const [sig, act] of p.sigactions) {
     const dv = new DataView(act.buffer, act.byteOffset);
     const handler = p.abi.word === 4 ? dv.getUint32(0, true) : Number(dv.getBigUint64(0, true));

@@ -7,7 +7,16 @@ import { defaultLimits } from "./syscalls/info.js";
 
 export type ProcState = "runnable" | "blocked" | "zombie";
 
-export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; }
+// Real, effective, saved and filesystem ids, and the supplementary groups.
+export interface Credentials {
+  uid: number; euid: number; suid: number; fsuid: number;
+  gid: number; egid: number; sgid: number; fsgid: number;
+  groups: number[];
+}
+
+export const ROOT_CREDENTIALS: Credentials = {
+  uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, groups: [],
+};
 
 export class Process {
   parent: Process | null = null;
@@ -22,6 +31,11 @@ export class Process {
   vforkParent: Process | null = null; // suspended until this process execs or exits
   pgid: number;
   sid: number;
+  didExec = false; // since fork: setpgid on such a child fails with EACCES
+  childSubreaper = false; // prctl(PR_SET_CHILD_SUBREAPER)
+  dumpable = 1; // prctl(PR_SET_DUMPABLE)
+  noNewPrivs = false; // prctl(PR_SET_NO_NEW_PRIVS)
+  comm = new Uint8Array(0); // the name (at most 15 bytes): the file's base name at execve, or PR_SET_NAME
   exe = "";
   argv: string[] = [];
   pending: unknown = null; // state a blocked syscall keeps until it completes
@@ -30,6 +44,12 @@ export class Process {
   limits: [number, number][] = defaultLimits();
   sigactions = new Map<number, Uint8Array>(); // raw kernel struct sigaction per signal
   sigmask = 0n;
+  // CPU time in instructions (one nanosecond each, as the CPU-time clocks count):
+  cpuBase = 0; // the CPU block's instruction count when this process took it over
+  cpuUsed = 0; // retired by earlier images (before execve)
+  childCpu = 0; // retired by reaped children and their reaped descendants
+  voluntarySwitches = 0; // slices that ended because the process blocked
+  involuntarySwitches = 0; // slices that ran out
 
   constructor(
     public pid: number,

@@ -7,7 +7,7 @@ import type { Kernel } from "../kernel.js";
 import type { Process } from "../process.js";
 import { I386_NAMES, X86_64_NAMES } from "./names.gen.js";
 import { I386_TABLE, X86_64_TABLE } from "./tables.js";
-import { NORETURN, SIGNED32, SIGNEDWORD, type Ctx } from "./types.js";
+import { NORETURN, SIGNED32, SIGNEDWORD, UNSIGNED32, type Ctx } from "./types.js";
 
 const reported = new Set<string>();
 
@@ -32,6 +32,7 @@ export function dispatchSyscall(k: Kernel, p: Process): void {
     const t = def.args[i];
     const r = p.abi.argRegs[i];
     if (SIGNED32.has(t)) args.push(core.reg32(p.cpu, r) | 0);
+    else if (UNSIGNED32.has(t)) args.push(core.reg32(p.cpu, r));
     else if (SIGNEDWORD.has(t)) args.push(is64 ? Number(BigInt.asIntN(64, core.regBig(p.cpu, r))) : core.reg32(p.cpu, r) | 0);
     else args.push(is64 ? core.reg(p.cpu, r) : core.reg32(p.cpu, r));
   }

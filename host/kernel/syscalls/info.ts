@@ -1,5 +1,4 @@
-// Time, identity, limits and small per-process settings.
-import { CPU_ICOUNT } from "../../../assembly/layout.js";
+// Time, limits and small per-process settings.
 import { EFAULT, EINVAL, EPERM, ESRCH } from "../errno.js";
 import { BLOCKED } from "../fs/file.js";
 import { decodeTimePair, encodeRlimit, encodeTimePair, utsname } from "./structs.js";
@@ -17,7 +16,7 @@ const CLOCK_REALTIME = 0, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID 
 function clockNs(c: Ctx, clk: number): number {
   switch (clk) {
     case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_TAI: return c.k.platform.nowMs() * 1e6;
-    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID: return c.k.core.u64(c.p.cpu + CPU_ICOUNT);
+    case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID: return c.k.cpuTime(c.p);
     case 1: case 4: case 6: case 7: case 8: case 9: return Number(c.k.platform.monotonicNs());
     default: return -1;
   }
@@ -96,23 +95,7 @@ export const clockNanosleep = (c: Ctx, clk: number, flags: number, req: number) 
 export const clockNanosleep64 = (c: Ctx, clk: number, flags: number, req: number) =>
   clockNanosleepWord(c, clk, flags, req, 8);
 
-// ---- identity ------------------------------------------------------------
-
-export const getuid = (c: Ctx) => c.p.creds.uid;
-export const geteuid = (c: Ctx) => c.p.creds.euid;
-export const getgid = (c: Ctx) => c.p.creds.gid;
-export const getegid = (c: Ctx) => c.p.creds.egid;
-export const getgroups = (_c: Ctx, size: number) => (size < 0 ? -EINVAL : 0);
-
-export const getpgrp = (c: Ctx) => c.p.pgid;
-export function getpgid(c: Ctx, pid: number): SysResult {
-  const p = pid === 0 ? c.p : c.k.procs.get(pid);
-  return p && p.state !== "zombie" ? p.pgid : -ESRCH;
-}
-export function getsid(c: Ctx, pid: number): SysResult {
-  const p = pid === 0 ? c.p : c.k.procs.get(pid);
-  return p && p.state !== "zombie" ? p.sid : -ESRCH;
-}
+// ---- small per-process settings ------------------------------------------
 
 export function umask(c: Ctx, mask: number): SysResult {
   const old = c.p.umask;

@@ -85,5 +85,14 @@ export function utsname(machine: string): Uint8Array {
   return buf;
 }
 
-// Zeroed struct rusage: 2 timevals + 14 longs.
-export function rusageSize(word: 4 | 8): number { return word * 18; }
+// struct rusage: ru_utime and ru_stime (timevals), then 14 longs of which forkbox
+// knows the context switches (ru_nvcsw, ru_nivcsw). CPU time is user time.
+export function encodeRusage(cpuNs: number, nvcsw: number, nivcsw: number, word: 4 | 8): Uint8Array {
+  const w = new Writer(word * 18);
+  const s = Math.floor(cpuNs / 1e9);
+  w.word(0, s, word);
+  w.word(word, Math.floor((cpuNs - s * 1e9) / 1000), word);
+  w.word(word * 16, nvcsw, word);
+  w.word(word * 17, nivcsw, word);
+  return w.buf;
+}

@@ -27,12 +27,17 @@ const S32 = [
   "arch_prctl_code", "madvise_advice", "access_mode",
 ] as const;
 const SWORD = ["long", "off", "mmap_off"] as const;
+// Unsigned 32-bit (C `unsigned int`, uid_t, mode_t, int flags): the kernel
+// ignores the upper half of the register, as musl's -1 uids rely on.
+const U32 = [
+  "uint", "flags", "mode", "open_flags", "at_flags", "statx_flags", "statx_mask", "prot", "map_flags",
+  "getrandom_flags", "timer_flags", "ioctl_cmd", "open_mode",
+] as const;
 const UNSIGNED = [
-  "uint", "ulong", "size", "ptr", "hex", "str", "path", "flags", "mode",
+  "ulong", "size", "ptr", "hex", "str", "path",
   // flag sets and enums printed symbolically
-  "open_flags", "at_flags", "statx_flags", "statx_mask", "prot", "map_flags", "mmap_pgoff",
-  "clone_flags", "clone_stack", "clone_ptid", "clone_ctid", "clone_tls", "getrandom_flags", "timer_flags",
-  "ioctl_cmd", "fcntl_arg", "open_mode", "llseek_hi", "llseek_lo", "arch_prctl_addr",
+  "mmap_pgoff", "clone_flags", "clone_stack", "clone_ptid", "clone_ctid", "clone_tls",
+  "fcntl_arg", "llseek_hi", "llseek_lo", "arch_prctl_addr",
   // memory read before the call
   "buf_in", "argv", "envp", "iovec_in", "sigset_in", "sigaction_in", "timespec_in", "timespec64_in",
   "rlimit_in", "rlimit64_in", "user_desc",
@@ -42,9 +47,10 @@ const UNSIGNED = [
   "rlimit64_out", "uname_out", "loff_out",
 ] as const;
 
-export type ArgType = (typeof S32)[number] | (typeof SWORD)[number] | (typeof UNSIGNED)[number];
+export type ArgType = (typeof S32)[number] | (typeof SWORD)[number] | (typeof U32)[number] | (typeof UNSIGNED)[number];
 
 export const SIGNED32: ReadonlySet<ArgType> = new Set(S32);
+export const UNSIGNED32: ReadonlySet<ArgType> = new Set(U32);
 export const SIGNEDWORD: ReadonlySet<ArgType> = new Set(SWORD);
 
 // How --strace prints the return value: decimal (default), hex (addresses), octal (umask).
