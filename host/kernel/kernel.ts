@@ -10,8 +10,9 @@ import type { Platform } from "../platform/platform.js";
 import { parseElf } from "./elf.js";
 import { EACCES, ENOENT, ENOEXEC, ELOOP } from "./errno.js";
 import { FdTable } from "./fs/fdtable.js";
-import { HostOutput, StdinFile, StdoutFile } from "./fs/stdio.js";
-import { resolvePath } from "./fs/path.js";
+import { HostOutput, HostStdio, HostTerminal, StdinReader, STDIO_FLAGS } from "./fs/stdio.js";
+import { buildVfs, findProgram, guestCwd, type MountSpec } from "./fs/setup.js";
+import type { Vfs } from "./fs/vfs.js";
 import { buildImage } from "./loader.js";
 import { Process, type Credentials } from "./process.js";
 import { SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, killStatus } from "./signals.js";
@@ -23,6 +24,8 @@ export interface KernelOptions {
   first?: FirstPolicy;
   seed?: number;
   slice?: number; // instructions per time slice
+  root?: string; // host directory that is the guest's "/" (default: the host's "/", read-only)
+  mounts?: MountSpec[];
 }
 
 export interface KernelStats {
@@ -34,6 +37,7 @@ export interface KernelStats {
 }
 
 const S_IXUSR = 0o100, S_IFMT = 0o170000, S_IFREG = 0o100000, S_IFDIR = 0o040000;
+const TTY_FDS = [0, 1, 2];
 const MAX_INTERP_DEPTH = 4; // nested #! scripts, as Linux's BINPRM_MAX_RECURSION
 
 export class Kernel {
@@ -51,19 +55,33 @@ export class Kernel {
   readonly slice: number;
   readonly first: FirstPolicy;
   private current: Process | null = null;
-  private stdin: StdinFile;
+  readonly stdin: StdinReader;
+  readonly terminal: HostTerminal;
+  readonly vfs: Vfs;
+  private readonly root: string;
 
   constructor(readonly core: Core, readonly platform: Platform, options: KernelOptions = {}) {
     this.output = new HostOutput(platform);
     this.slice = options.slice ?? 200_000;
     this.first = options.first ?? "parent";
     this.rng = (options.seed ?? 1) >>> 0 || 1;
-    this.stdin = new StdinFile(platform, this.output, () => this.currentMem());
+    this.stdin = new StdinReader(platform, this.output, () => this.hostPending());
+    this.terminal = new HostTerminal(platform);
+    this.root = options.root ?? "/";
+    const vfs = buildVfs(platform, this.root, options.mounts ?? [], () => this.procs, (flags) => this.openTty(flags));
+    if (typeof vfs === "string") throw new Error(vfs);
+    this.vfs = vfs;
   }
 
-  private currentMem(): GuestMemory {
-    if (!this.current) throw new Error("no current process");
-    return this.current.mem;
+  // One of the host's stdio streams as an open file.
+  stdio(fd: number, flags = STDIO_FLAGS[fd]): HostStdio {
+    return new HostStdio(flags, fd, this.platform, this.output, this.stdin, this.terminal);
+  }
+
+  // /dev/tty: the host terminal, if stdio is one.
+  private openTty(flags: number): HostStdio | null {
+    const fd = TTY_FDS.find((n) => this.platform.isatty(n));
+    return fd === undefined ? null : this.stdio(fd, flags);
   }
 
   log(msg: string): void {
@@ -73,11 +91,10 @@ export class Kernel {
   // Create pid 1 from a program on the host, with stdio wired to the host's.
   spawnInit(path: string, argv: string[], env: string[], creds?: Credentials): number {
     const fds = new FdTable();
-    fds.install(this.stdin, false);
-    fds.install(new StdoutFile(1, this.platform, this.output, () => this.currentMem()), false);
-    fds.install(new StdoutFile(2, this.platform, this.output, () => this.currentMem()), false);
+    for (const fd of TTY_FDS) fds.install(this.stdio(fd), false);
     const c = creds ?? { uid: 0, euid: 0, suid: 0, gid: 0, egid: 0, sgid: 0 };
-    const p = new Process(this.nextPid++, null as never, 0, null as never, null as never, fds, this.platform.cwd(), c);
+    const cwd = guestCwd(this.root, this.platform.cwd());
+    const p = new Process(this.nextPid++, null as never, 0, null as never, null as never, fds, cwd, c);
     const enc = new TextEncoder();
     const err = this.exec(p, path, argv.map((s) => enc.encode(s)), env.map((s) => enc.encode(s)));
     if (err) return err;
@@ -139,6 +156,18 @@ export class Kernel {
       done = true;
       this.hostWaits--;
       this.wake(p);
+      this.hostWake?.();
+    };
+  }
+
+  // A host event (stdin data, a timer) is outstanding until the returned function runs.
+  hostPending(): () => void {
+    this.hostWaits++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.hostWaits--;
       this.hostWake?.();
     };
   }
@@ -269,12 +298,12 @@ export class Kernel {
 
   // Replace p's image. Returns 0, or a positive errno with p untouched.
   exec(p: Process, path: string, argv: Uint8Array[], envp: Uint8Array[], depth = 0): number {
-    const host = resolvePath(p.cwd, path);
-    const st = this.platform.stat(host, true);
-    if (typeof st === "number") return st;
+    const prog = findProgram(this.vfs, p, path);
+    if (typeof prog === "number") return prog;
+    const st = prog.st;
     if ((st.mode & S_IFMT) === S_IFDIR || (st.mode & S_IFMT) !== S_IFREG) return EACCES;
     if (!(st.mode & 0o111) || (p.creds.euid !== 0 && !(st.mode & S_IXUSR) && st.uid === p.creds.euid)) return EACCES;
-    const file = this.platform.readFile(host);
+    const file = prog.read();
     if (typeof file === "number") return file;
     if (file[0] === 0x23 && file[1] === 0x21) return this.execScript(p, path, file, argv, envp, depth);
     const elf = parseElf(file);
@@ -289,7 +318,7 @@ export class Kernel {
     p.cpu = img.cpu;
     p.mem = img.mem;
     p.mm = img.mm;
-    p.exe = host;
+    p.exe = prog.path;
     p.argv = argv.map((a) => new TextDecoder().decode(a));
     p.fds.closeOnExec();
     resetHandlers(p);

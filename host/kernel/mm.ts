@@ -1,6 +1,7 @@
 // A process's memory map: the list of VMAs (what /proc/self/maps shows),
 // used to place mmaps, validate munmap/mprotect and track brk.
-export interface Vma { start: number; end: number; prot: number; name: string; }
+// shared: MAP_SHARED; offset: the file offset of start (file mappings).
+export interface Vma { start: number; end: number; prot: number; name: string; shared: boolean; offset: number; }
 
 export const PAGE = 4096;
 export const pageUp = (v: number) => Math.ceil(v / PAGE) * PAGE;
@@ -27,14 +28,14 @@ export class MemoryMap {
     for (const v of this.vmas) {
       if (v.end <= start || v.start >= end) { out.push(v); continue; }
       if (v.start < start) out.push({ ...v, end: start });
-      if (v.end > end) out.push({ ...v, start: end });
+      if (v.end > end) out.push({ ...v, start: end, offset: v.offset + (end - v.start) });
     }
     this.vmas = out;
   }
 
-  add(start: number, end: number, prot: number, name: string): void {
+  add(start: number, end: number, prot: number, name: string, shared = false, offset = 0): void {
     this.remove(start, end);
-    this.vmas.push({ start, end, prot, name });
+    this.vmas.push({ start, end, prot, name, shared, offset });
     this.vmas.sort((a, b) => a.start - b.start);
   }
 
@@ -43,7 +44,10 @@ export class MemoryMap {
     if (!this.covered(start, end)) return false;
     const pieces = this.vmas.filter((v) => v.end > start && v.start < end);
     this.remove(start, end);
-    for (const v of pieces) this.vmas.push({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end), prot });
+    for (const v of pieces) {
+      const s = Math.max(v.start, start);
+      this.vmas.push({ ...v, start: s, end: Math.min(v.end, end), prot, offset: v.offset + (s - v.start) });
+    }
     this.vmas.sort((a, b) => a.start - b.start);
     return true;
   }

@@ -74,7 +74,7 @@ export function mmap(c: Ctx, addr: number, len: number, prot: number, flags: num
     if (!p.mem.write(start, data)) return -EFAULT;
     core.x.addressSpaceProtect(p.as, start, size, eprot);
   }
-  p.mm.add(start, start + size, prot, data ? p.fds.get(fd)?.path ?? "" : "");
+  p.mm.add(start, start + size, prot, data ? p.fds.get(fd)?.path ?? "" : "", type !== MAP_PRIVATE, data ? off : 0);
   return start;
 }
 
