@@ -1,7 +1,9 @@
 // forkbox [options] <program> [args...]: a thin command line over the library.
 import { nodePlatform } from "./platform/node.js";
-import { runProgram, SpawnError, type FirstPolicy } from "./index.js";
+import { runProgram, SetupError, SpawnError, type FirstPolicy } from "./index.js";
 import { EACCES, ENOENT, ENOEXEC, ERRNO_INFO } from "./kernel/errno.js";
+import type { MountSpec } from "./kernel/fs/setup.js";
+import { resolve } from "node:path";
 
 const VERSION = "0.1.0";
 const USAGE = `usage: forkbox [options] <program> [args...]
@@ -13,12 +15,20 @@ when a signal N killed it).
 options:
   --first parent|child|random[:SEED]
                    who runs first after fork (default: parent, as Linux)
+  --root DIR       the host directory that is the guest's "/" (default: /);
+                   the guest cannot reach host paths outside it
+  --mount HOST:GUEST[:rw]
+                   show host directory HOST at guest path GUEST. The root and
+                   mounts are read-only: guest changes stay in memory unless
+                   the mount is :rw
   --stats          print statistics as JSON to stderr at exit
   --help           show this help
   --version        show the version
 `;
 
-interface CliOptions { first: FirstPolicy; seed: number; stats: boolean; argv: string[]; }
+interface CliOptions {
+  first: FirstPolicy; seed: number; stats: boolean; argv: string[]; root: string; mounts: MountSpec[];
+}
 
 function fail(msg: string, status: number): never {
   process.stderr.write(`forkbox: ${msg}\n`);
@@ -26,7 +36,7 @@ function fail(msg: string, status: number): never {
 }
 
 function parseArgs(args: string[]): CliOptions {
-  const o: CliOptions = { first: "parent", seed: 1, stats: false, argv: [] };
+  const o: CliOptions = { first: "parent", seed: 1, stats: false, argv: [], root: "/", mounts: [] };
   let i = 0;
   for (; i < args.length && args[i].startsWith("-"); i++) {
     const a = args[i];
@@ -34,6 +44,21 @@ function parseArgs(args: string[]): CliOptions {
     if (a === "--help" || a === "-h") { process.stdout.write(USAGE); process.exit(0); }
     if (a === "--version") { process.stdout.write(`forkbox ${VERSION}\n`); process.exit(0); }
     if (a === "--stats") { o.stats = true; continue; }
+    const root = a.match(/^--root(?:=(.*))?$/);
+    if (root) {
+      const v = root[1] ?? args[++i];
+      if (!v) fail("--root takes a directory", 127);
+      o.root = resolve(v);
+      continue;
+    }
+    const mount = a.match(/^--mount(?:=(.*))?$/);
+    if (mount) {
+      const v = mount[1] ?? args[++i] ?? "";
+      const m = v.match(/^([^:]+):(\/[^:]*)(?::(rw|ro))?$/);
+      if (!m) fail(`--mount takes HOST:GUEST[:rw] with an absolute GUEST path, not '${v}'`, 127);
+      o.mounts.push({ host: resolve(m[1]), guest: m[2], rw: m[3] === "rw" });
+      continue;
+    }
     const first = a.match(/^--first(?:=(.*))?$/);
     if (first) {
       const v = first[1] ?? args[++i];
@@ -54,10 +79,11 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
   try {
-    const r = await runProgram(nodePlatform(), { argv: o.argv, env, first: o.first, seed: o.seed });
+    const r = await runProgram(nodePlatform(), { argv: o.argv, env, first: o.first, seed: o.seed, root: o.root, mounts: o.mounts });
     if (o.stats) process.stderr.write(JSON.stringify(r.stats) + "\n");
     process.exitCode = r.status;
   } catch (e) {
+    if (e instanceof SetupError) fail(e.message, 127);
     if (!(e instanceof SpawnError)) throw e;
     const prog = o.argv[0];
     if (e.errno === ENOENT) fail(`${prog}: No such file or directory`, 127);

@@ -3,11 +3,13 @@ import { Core } from "./core/core.js";
 import { Kernel, type FirstPolicy, type KernelStats } from "./kernel/kernel.js";
 import { shellStatus } from "./kernel/signals.js";
 import type { Platform } from "./platform/platform.js";
+import type { MountSpec } from "./kernel/fs/setup.js";
 
 export { Core } from "./core/core.js";
 export { Kernel } from "./kernel/kernel.js";
 export type { FirstPolicy, KernelStats } from "./kernel/kernel.js";
 export type { Platform, HostStat } from "./platform/platform.js";
+export type { MountSpec } from "./kernel/fs/setup.js";
 export { shellStatus } from "./kernel/signals.js";
 export { ERRNO_INFO } from "./kernel/errno.js";
 
@@ -16,6 +18,8 @@ export interface RunOptions {
   env?: string[]; // "NAME=value" strings
   first?: FirstPolicy;
   seed?: number;
+  root?: string; // host directory that is the guest's "/" (default "/")
+  mounts?: MountSpec[]; // host directories shown at guest paths (read-only unless rw)
 }
 
 export interface RunResult {
@@ -29,7 +33,12 @@ export interface RunResult {
 export async function runProgram(platform: Platform, opts: RunOptions): Promise<RunResult> {
   const start = Date.now();
   const core = await Core.create();
-  const kernel = new Kernel(core, platform, { first: opts.first, seed: opts.seed });
+  let kernel: Kernel;
+  try {
+    kernel = new Kernel(core, platform, { first: opts.first, seed: opts.seed, root: opts.root, mounts: opts.mounts });
+  } catch (e) {
+    throw new SetupError(e instanceof Error ? e.message : String(e));
+  }
   const err = kernel.spawnInit(opts.argv[0], opts.argv, opts.env ?? []);
   if (err) throw new SpawnError(err);
   const waitStatus = await kernel.run();
@@ -45,6 +54,9 @@ export async function runProgram(platform: Platform, opts: RunOptions): Promise<
     },
   };
 }
+
+// The namespace could not be built (a bad --root or --mount).
+export class SetupError extends Error {}
 
 export class SpawnError extends Error {
   constructor(readonly errno: number) {
