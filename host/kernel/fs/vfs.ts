@@ -129,20 +129,28 @@ export class Vfs {
     let loc: Loc | number;
     let created = false;
     if (flags & O_CREAT) {
-      const p = this.resolveParent(who, start, path);
-      if (typeof p === "number") return p;
-      if (p.name === "" || p.trailingSlash) return -EISDIR;
-      const existing = this.child(who, p.dir, p.name);
-      if (typeof existing !== "number") {
+      let p = this.resolveParent(who, start, path);
+      // A dangling symlink is followed: the file is created where it points.
+      for (let links = 0; ; links++) {
+        if (typeof p === "number") return p;
+        if (p.name === "" || p.trailingSlash) return -EISDIR;
+        const existing = this.child(who, p.dir, p.name);
+        if (typeof existing === "number") {
+          if (existing !== -ENOENT) return existing;
+          const n = p.dir.node.create(p.name, mode, who);
+          if (typeof n === "number") return n;
+          loc = { node: n, path: joinPath(p.dir.path, p.name) };
+          created = true;
+          break;
+        }
         if (flags & O_EXCL) return -EEXIST;
-        loc = flags & O_NOFOLLOW ? existing : this.finish(who, p, true, 0);
-      } else if (existing !== -ENOENT) {
-        return existing;
-      } else {
-        const n = p.dir.node.create(p.name, mode, who);
-        if (typeof n === "number") return n;
-        loc = { node: n, path: joinPath(p.dir.path, p.name) };
-        created = true;
+        const jump = flags & O_NOFOLLOW ? null : existing.node.follow();
+        if (jump) { loc = jump; break; }
+        if (!isLink(existing.node.mode) || flags & O_NOFOLLOW) { loc = existing; break; }
+        if (links >= MAX_LINKS) return -ELOOP;
+        const target = existing.node.readlink();
+        if (typeof target === "number") return target;
+        p = this.resolveParent(who, p.dir, target);
       }
     } else {
       loc = this.resolve(who, start, path, !(flags & O_NOFOLLOW));
