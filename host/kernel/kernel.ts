@@ -17,6 +17,7 @@ import { buildImage } from "./loader.js";
 import { Process, type Credentials } from "./process.js";
 import { SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, killStatus } from "./signals.js";
 import { dispatchSyscall } from "./syscalls/dispatch.js";
+import { releaseMappings } from "./syscalls/mem.js";
 
 export type FirstPolicy = "parent" | "child" | "random";
 
@@ -352,7 +353,10 @@ export class Kernel {
     p.vforkParent = null;
     this.core.x.cpuFree(p.cpu);
     p.cpu = 0;
-    if (!shared) this.core.x.addressSpaceFree(p.mem.as);
+    if (!shared) {
+      releaseMappings(p);
+      this.core.x.addressSpaceFree(p.mem.as);
+    }
   }
 
   // The process ends with a wait status (exit code << 8, or a signal).

@@ -78,6 +78,7 @@ const common: Record<string, SyscallDef> = {
   utimensat: def(fs.utimensat, "dirfd", "path", "ptr", "flags"),
   brk: def(mem.brk, "ptr"),
   munmap: def(mem.munmap, "ptr", "size"),
+  msync: def(mem.msync, "ptr", "size", "flags"),
   mprotect: def(mem.mprotect, "ptr", "size", "flags"),
   madvise: def(mem.madvise, "ptr", "size", "int"),
   uname: def(info.uname, "ptr"),
