@@ -19,6 +19,7 @@ function attempt(f: () => void): number {
 
 // Host terminal state changed by setRawMode, restored however forkbox exits.
 let rawSet = false;
+let hooked = false;
 function restoreTerminal(): void {
   if (rawSet && process.stdin.isTTY) process.stdin.setRawMode(false);
   rawSet = false;
@@ -118,7 +119,8 @@ export function nodePlatform(): Platform {
     },
     setRawMode(raw) {
       if (!process.stdin.isTTY) return;
-      if (raw && !rawSet) {
+      if (raw && !hooked) {
+        hooked = true;
         process.once("exit", restoreTerminal);
         for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(sig, () => { restoreTerminal(); process.exit(128 + os.constants.signals[sig]); });
       }

@@ -5,8 +5,8 @@ import { EINVAL, ENOTDIR, EROFS } from "../errno.js";
 import type { HostStat } from "../../platform/platform.js";
 import type { OpenFile } from "./file.js";
 
-export const S_IFMT = 0o170000, S_IFSOCK = 0o140000, S_IFLNK = 0o120000, S_IFREG = 0o100000,
-  S_IFBLK = 0o060000, S_IFDIR = 0o040000, S_IFCHR = 0o020000, S_IFIFO = 0o010000;
+export const S_IFMT = 0o170000, S_IFLNK = 0o120000, S_IFREG = 0o100000, S_IFDIR = 0o040000, S_IFCHR = 0o020000,
+  S_IFIFO = 0o010000;
 
 export const isDir = (mode: number) => (mode & S_IFMT) === S_IFDIR;
 export const isLink = (mode: number) => (mode & S_IFMT) === S_IFLNK;

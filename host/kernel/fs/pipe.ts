@@ -9,8 +9,7 @@ import { BLOCKED, O_RDONLY, O_WRONLY, OpenFile, POLLERR, POLLHUP, POLLIN, POLLOU
 import { newStat, S_IFIFO } from "./node.js";
 
 const PAGE = 4096;
-export const PIPE_BUFFERS = 16; // 64 KiB, the default pipe capacity
-export const PIPE_BUF = PAGE;
+const PIPE_BUFFERS = 16; // 64 KiB, the default pipe capacity
 const PIPEFS_DEV = 0xd;
 
 interface Buf { data: Uint8Array; off: number; len: number; }

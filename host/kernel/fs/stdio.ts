@@ -5,7 +5,7 @@
 import { EFAULT, EINVAL, ENOTTY } from "../errno.js";
 import type { Platform, HostStat } from "../../platform/platform.js";
 import type { GuestMemory } from "../../core/memory.js";
-import { BLOCKED, O_RDONLY, O_RDWR, O_WRONLY, OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM,
+import { BLOCKED, O_RDONLY, O_WRONLY, OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM,
   WaitQueue, type IoResult, type ReadResult } from "./file.js";
 import { S_IFCHR } from "./node.js";
 
@@ -178,4 +178,3 @@ export class HostStdio extends OpenFile {
 }
 
 export const STDIO_FLAGS = [O_RDONLY, O_WRONLY, O_WRONLY];
-export const TTY_FLAGS = O_RDWR;

@@ -7,7 +7,7 @@ import { O_ACCMODE, O_DIRECTORY, O_RDONLY, OpenFile } from "./file.js";
 import { Node, newStat, S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, type Caller, type DirEntry } from "./node.js";
 import { DirFile, RegularFile } from "./regular.js";
 
-export const SYNTH_DEV = 0x16; // what /proc and /dev report as st_dev
+const SYNTH_DEV = 0x16; // what /proc and /dev report as st_dev
 
 const ROOT = { uid: 0, gid: 0 };
 const stamp = (mode: number) => newStat(mode, SYNTH_DEV, ROOT, 0);
