@@ -40,12 +40,15 @@ export const PTE_R: u32 = 0x004; // readable
 export const PTE_X: u32 = 0x008; // executable
 export const PTE_COW: u32 = 0x010; // logically writable, frame shared: copy on write
 export const PTE_LAZY: u32 = 0x020; // mapped, no frame yet: zero-filled on first touch
+export const PTE_SHARED: u32 = 0x040; // MAP_SHARED: fork shares the frame writable, never COW
 export const PTE_PROT_MASK: u32 = PTE_R | PTE_X | PTE_W | PTE_COW;
 
 // Protection bits as the host passes them to as_map/as_protect (Linux PROT_*).
 export const PROT_READ: u32 = 1;
 export const PROT_WRITE: u32 = 2;
 export const PROT_EXEC: u32 = 4;
+// forkbox's own bit for as_map: a MAP_SHARED mapping (frames allocated at once, shared across fork).
+export const PROT_SHARED: u32 = 0x100;
 
 // Page tables: 10 index bits a level, u32 entries, one 4 KiB frame a table.
 // An address-space handle is the root table's linear address | level count:

@@ -3,7 +3,7 @@
 // Copy-on-write lives here: asClone shares every frame, asResolve copies.
 import {
   PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE,
-  PTE_COW, PTE_LAZY, PTE_P, PTE_R, PTE_W, PTE_X,
+  PTE_COW, PTE_LAZY, PTE_P, PTE_R, PTE_SHARED, PTE_W, PTE_X, PROT_SHARED,
 } from "./layout";
 import { frameAlloc, frameAllocZero, frameRef, frameRefs, frameUnref } from "./frames";
 import { tlbFlush, tlbInvalidate } from "./tlb";
@@ -52,7 +52,7 @@ function cloneTable(src: usize, depth: u32): usize {
         v = <u32>t | PTE_P;
       }
     } else if (v & PTE_P) {
-      if (v & PTE_W) {
+      if (v & PTE_W && !(v & PTE_SHARED)) {
         v = (v & ~PTE_W) | PTE_COW;
         store<u32>(src + i, v);
       }
@@ -75,7 +75,8 @@ function freeEntry(v: u32, depth: u32): void {
   else frameUnref(<usize>(v & ~PAGE_MASK));
 }
 
-// fork: a new address space sharing every frame; writable pages become COW in both.
+// fork: a new address space sharing every frame; writable pages become COW in
+// both, except MAP_SHARED ones, which both keep writable.
 export function asClone(as: u32): u32 {
   let root = cloneTable(rootOf(as), levelsOf(as));
   tlbFlush(); // the parent's cached write permissions are gone
@@ -92,17 +93,26 @@ function protBits(prot: u32): u32 {
   if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) b |= PTE_R; // x86 cannot map write- or exec-only
   if (prot & PROT_WRITE) b |= PTE_W;
   if (prot & PROT_EXEC) b |= PTE_X;
+  if (prot & PROT_SHARED) b |= PTE_SHARED;
   return b;
 }
 
 // Map [va, va+len) as zero-fill-on-demand with prot, dropping what was there.
+// Shared mappings get their zeroed frames now, so that a fork before the
+// first touch still shares them.
 export function asMap(as: u32, va: u64, len: u64, prot: u32): i32 {
-  let bits = PTE_LAZY | protBits(prot);
+  let bits = protBits(prot);
   for (let p = va & ~<u64>PAGE_MASK; p < va + len; p += PAGE_SIZE) {
     let e = asWalk(as, p, true);
     if (!e) return -1;
     freeEntry(load<u32>(e), 1);
-    store<u32>(e, bits);
+    if (bits & PTE_SHARED) {
+      let f = frameAllocZero();
+      if (!f) { store<u32>(e, 0); return -1; }
+      store<u32>(e, <u32>f | PTE_P | bits);
+    } else {
+      store<u32>(e, bits | PTE_LAZY);
+    }
     tlbInvalidate(p >> PAGE_SHIFT);
   }
   return 0;
@@ -127,8 +137,9 @@ export function asProtect(as: u32, va: u64, len: u64, prot: u32): void {
     if (!(v & (PTE_P | PTE_LAZY))) continue;
     let nv = (v & ~(PTE_R | PTE_W | PTE_X | PTE_COW)) | (bits & ~PTE_W);
     if (bits & PTE_W) {
-      // A shared frame may only become writable through copy-on-write.
-      nv |= (v & PTE_P) != 0 && frameRefs(<usize>(v & ~PAGE_MASK)) > 1 ? PTE_COW : PTE_W;
+      // A frame shared by fork may only become writable through copy-on-write
+      // (unless the mapping is MAP_SHARED).
+      nv |= (v & PTE_P) != 0 && !(v & PTE_SHARED) && frameRefs(<usize>(v & ~PAGE_MASK)) > 1 ? PTE_COW : PTE_W;
     }
     store<u32>(e, nv);
     tlbInvalidate(p >> PAGE_SHIFT);

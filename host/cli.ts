@@ -1,8 +1,10 @@
 // forkbox [options] <program> [args...]: a thin command line over the library.
 import { nodePlatform } from "./platform/node.js";
 import { openSync, writeSync } from "node:fs";
-import { formatStraceLine, runProgram, SpawnError, type FirstPolicy, type RunOptions } from "./index.js";
+import { formatStraceLine, runProgram, SetupError, SpawnError, type FirstPolicy, type RunOptions } from "./index.js";
 import { EACCES, ENOENT, ENOEXEC, ERRNO_INFO } from "./kernel/errno.js";
+import type { MountSpec } from "./kernel/fs/setup.js";
+import { resolve } from "node:path";
 
 const VERSION = "0.1.0";
 const USAGE = `usage: forkbox [options] <program> [args...]
@@ -18,6 +20,12 @@ options:
                    fork fails with EAGAIN beyond that
   --pid-max N      pids stay below N and wrap to 300, as Linux's pid_max
                    (default 32768, at least 301)
+  --root DIR       the host directory that is the guest's "/" (default: /);
+                   the guest cannot reach host paths outside it
+  --mount HOST:GUEST[:rw]
+                   show host directory HOST at guest path GUEST. The root and
+                   mounts are read-only: guest changes stay in memory unless
+                   the mount is :rw
   --stats          print statistics as JSON to stderr at exit
   --strace         print every system call to stderr, as strace -f does
   --strace-file FILE
@@ -29,7 +37,7 @@ options:
 
 interface CliOptions {
   first: FirstPolicy; seed: number; stats: boolean; strace: boolean; straceFile: string | null;
-  maxProcs?: number; pidMax?: number; argv: string[];
+  maxProcs?: number; pidMax?: number; argv: string[]; root: string; mounts: MountSpec[];
 }
 
 // --name N or --name=N with a positive integer of at most 9 digits, at least min.
@@ -47,7 +55,9 @@ function fail(msg: string, status: number): never {
 }
 
 function parseArgs(args: string[]): CliOptions {
-  const o: CliOptions = { first: "parent", seed: 1, stats: false, strace: false, straceFile: null, argv: [] };
+  const o: CliOptions = {
+    first: "parent", seed: 1, stats: false, strace: false, straceFile: null, argv: [], root: "/", mounts: [],
+  };
   let i = 0;
   for (; i < args.length && args[i].startsWith("-"); i++) {
     const a = args[i];
@@ -67,6 +77,21 @@ function parseArgs(args: string[]): CliOptions {
     if (maxProcs) { [o.maxProcs, i] = maxProcs; continue; }
     const pidMax = numberOption(args, i, "pid-max", 301);
     if (pidMax) { [o.pidMax, i] = pidMax; continue; }
+    const root = a.match(/^--root(?:=(.*))?$/);
+    if (root) {
+      const v = root[1] ?? args[++i];
+      if (!v) fail("--root takes a directory", 127);
+      o.root = resolve(v);
+      continue;
+    }
+    const mount = a.match(/^--mount(?:=(.*))?$/);
+    if (mount) {
+      const v = mount[1] ?? args[++i] ?? "";
+      const m = v.match(/^([^:]+):(\/[^:]*)(?::(rw|ro))?$/);
+      if (!m) fail(`--mount takes HOST:GUEST[:rw] with an absolute GUEST path, not '${v}'`, 127);
+      o.mounts.push({ host: resolve(m[1]), guest: m[2], rw: m[3] === "rw" });
+      continue;
+    }
     const first = a.match(/^--first(?:=(.*))?$/);
     if (first) {
       const v = first[1] ?? args[++i];
@@ -101,11 +126,13 @@ async function main(): Promise<void> {
   try {
     const r = await runProgram(nodePlatform(), {
       argv: o.argv, env, first: o.first, seed: o.seed, strace, maxProcs: o.maxProcs, pidMax: o.pidMax,
+      root: o.root, mounts: o.mounts,
     });
     if (o.stats) process.stderr.write(JSON.stringify(r.stats) + "\n");
     // Every guest process has ended; a timer a killed sleeper had set must not keep us alive.
     process.exit(r.status);
   } catch (e) {
+    if (e instanceof SetupError) fail(e.message, 127);
     if (!(e instanceof SpawnError)) throw e;
     const prog = o.argv[0];
     if (e.errno === ENOENT) fail(`${prog}: No such file or directory`, 127);

@@ -4,11 +4,13 @@ import { Kernel, type FirstPolicy, type KernelStats } from "./kernel/kernel.js";
 import { shellStatus } from "./kernel/signals.js";
 import { formatStraceLine, type StraceSink } from "./kernel/strace/tracer.js";
 import type { Platform } from "./platform/platform.js";
+import type { MountSpec } from "./kernel/fs/setup.js";
 
 export { Core } from "./core/core.js";
 export { Kernel } from "./kernel/kernel.js";
 export type { FirstPolicy, KernelStats } from "./kernel/kernel.js";
 export type { Platform, HostStat } from "./platform/platform.js";
+export type { MountSpec } from "./kernel/fs/setup.js";
 export { shellStatus } from "./kernel/signals.js";
 export { ERRNO_INFO } from "./kernel/errno.js";
 export { formatStraceLine } from "./kernel/strace/tracer.js";
@@ -24,6 +26,8 @@ export interface RunOptions {
   strace?: "stderr" | StraceSink;
   maxProcs?: number; // processes the whole tree may hold at once (zombies too); fork fails with EAGAIN beyond
   pidMax?: number; // pid_max: pids stay below it and wrap to 300 (default 32768)
+  root?: string; // host directory that is the guest's "/" (default "/")
+  mounts?: MountSpec[]; // host directories shown at guest paths (read-only unless rw)
 }
 
 export interface RunResult {
@@ -42,9 +46,15 @@ export async function runProgram(platform: Platform, opts: RunOptions): Promise<
   const strace: StraceSink | undefined = opts.strace === "stderr"
     ? (l) => kernel.output.write(2, enc.encode(formatStraceLine(l, "stderr") + "\n"))
     : opts.strace;
-  const kernel: Kernel = new Kernel(core, platform, {
-    first: opts.first, seed: opts.seed, strace, maxProcs: opts.maxProcs, pidMax: opts.pidMax,
-  });
+  let kernel: Kernel;
+  try {
+    kernel = new Kernel(core, platform, {
+      first: opts.first, seed: opts.seed, strace, maxProcs: opts.maxProcs, pidMax: opts.pidMax,
+      root: opts.root, mounts: opts.mounts,
+    });
+  } catch (e) {
+    throw new SetupError(e instanceof Error ? e.message : String(e));
+  }
   const err = kernel.spawnInit(opts.argv[0], opts.argv, opts.env ?? []);
   if (err) throw new SpawnError(err);
   const waitStatus = await kernel.run();
@@ -61,6 +71,9 @@ export async function runProgram(platform: Platform, opts: RunOptions): Promise<
     },
   };
 }
+
+// The namespace could not be built (a bad --root or --mount).
+export class SetupError extends Error {}
 
 export class SpawnError extends Error {
   constructor(readonly errno: number) {

@@ -10,14 +10,16 @@ import type { Platform } from "../platform/platform.js";
 import { parseElf } from "./elf.js";
 import { E2BIG, EACCES, EAGAIN, ENOEXEC, ELOOP } from "./errno.js";
 import { FdTable } from "./fs/fdtable.js";
-import { HostOutput, StdinFile, StdoutFile } from "./fs/stdio.js";
-import { resolvePath } from "./fs/path.js";
+import { HostOutput, HostStdio, HostTerminal, StdinReader, STDIO_FLAGS } from "./fs/stdio.js";
+import { buildVfs, findProgram, guestCwd, type MountSpec } from "./fs/setup.js";
+import type { Vfs } from "./fs/vfs.js";
 import { buildImage } from "./loader.js";
 import { Process, ROOT_CREDENTIALS, type Credentials } from "./process.js";
 import { SIGCHLD, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, killStatus } from "./signals.js";
 import { Tracer, type StraceSink } from "./strace/tracer.js";
 import type { SigInfo } from "./strace/signals.js";
 import { dispatchSyscall } from "./syscalls/dispatch.js";
+import { releaseMappings } from "./syscalls/mem.js";
 
 export type FirstPolicy = "parent" | "child" | "random";
 
@@ -28,6 +30,8 @@ export interface KernelOptions {
   strace?: StraceSink; // receives a line per syscall, signal and exit (--strace)
   maxProcs?: number; // processes (zombies included) the whole tree may hold; fork fails with EAGAIN beyond
   pidMax?: number; // /proc/sys/kernel/pid_max: pids stay below it and wrap (at least 301)
+  root?: string; // host directory that is the guest's "/" (default: the host's "/", read-only)
+  mounts?: MountSpec[];
 }
 
 export interface KernelStats {
@@ -39,6 +43,7 @@ export interface KernelStats {
 }
 
 const S_IFMT = 0o170000, S_IFREG = 0o100000;
+const TTY_FDS = [0, 1, 2];
 const MAX_BINFMT_DEPTH = 5; // exec_binprm: a script may name a script, five deep, then ELOOP
 const MAX_ARG_STRLEN = 32 * 4096; // one argument or environment string, with its NUL
 const ARG_MAX = 32 * 4096; // the smallest room for strings, whatever RLIMIT_STACK says
@@ -48,8 +53,8 @@ const PID_MAX_DEFAULT = 32768, RESERVED_PIDS = 300; // pids wrap to 300, as Linu
 // so output they were about to write appears as it would natively; then they are killed.
 const ORPHAN_GRACE = 50_000_000;
 
-// What execve found at a path: the host path and the file's bytes.
-export interface ExecFile { host: string; file: Uint8Array; }
+// What execve found at a path: its resolved guest path and the file's bytes.
+export interface ExecFile { path: string; file: Uint8Array; }
 
 export class Kernel {
   readonly output: HostOutput;
@@ -71,8 +76,11 @@ export class Kernel {
   readonly slice: number;
   readonly first: FirstPolicy;
   private current: Process | null = null;
-  private stdin: StdinFile;
   readonly tracer: Tracer | null;
+  readonly stdin: StdinReader;
+  readonly terminal: HostTerminal;
+  readonly vfs: Vfs;
+  private readonly root: string;
 
   constructor(readonly core: Core, readonly platform: Platform, options: KernelOptions = {}) {
     this.output = new HostOutput(platform);
@@ -81,13 +89,24 @@ export class Kernel {
     this.pidMax = Math.max(options.pidMax ?? PID_MAX_DEFAULT, RESERVED_PIDS + 1);
     this.maxProcs = options.maxProcs ?? Infinity;
     this.rng = (options.seed ?? 1) >>> 0 || 1;
-    this.stdin = new StdinFile(platform, this.output, () => this.currentMem());
+    this.stdin = new StdinReader(platform, this.output, () => this.hostPending());
+    this.terminal = new HostTerminal(platform);
+    this.root = options.root ?? "/";
+    const vfs = buildVfs(platform, this.root, options.mounts ?? [], () => this.procs, (flags) => this.openTty(flags));
+    if (typeof vfs === "string") throw new Error(vfs);
+    this.vfs = vfs;
     this.tracer = options.strace ? new Tracer(core, options.strace) : null;
   }
 
-  private currentMem(): GuestMemory {
-    if (!this.current) throw new Error("no current process");
-    return this.current.mem;
+  // One of the host's stdio streams as an open file.
+  stdio(fd: number, flags = STDIO_FLAGS[fd]): HostStdio {
+    return new HostStdio(flags, fd, this.platform, this.output, this.stdin, this.terminal);
+  }
+
+  // /dev/tty: the host terminal, if stdio is one.
+  private openTty(flags: number): HostStdio | null {
+    const fd = TTY_FDS.find((n) => this.platform.isatty(n));
+    return fd === undefined ? null : this.stdio(fd, flags);
   }
 
   log(msg: string): void {
@@ -97,11 +116,10 @@ export class Kernel {
   // Create pid 1 from a program on the host, with stdio wired to the host's.
   spawnInit(path: string, argv: string[], env: string[], creds?: Credentials): number {
     const fds = new FdTable();
-    fds.install(this.stdin, false);
-    fds.install(new StdoutFile(1, this.platform, this.output, () => this.currentMem()), false);
-    fds.install(new StdoutFile(2, this.platform, this.output, () => this.currentMem()), false);
+    for (const fd of TTY_FDS) fds.install(this.stdio(fd), false);
     const c = creds ?? ROOT_CREDENTIALS;
-    const p = new Process(this.allocPid(), null as never, 0, null as never, null as never, fds, this.platform.cwd(),
+    const cwd = guestCwd(this.root, this.platform.cwd());
+    const p = new Process(this.allocPid(), null as never, 0, null as never, null as never, fds, cwd,
       { ...c, groups: [...c.groups] });
     const enc = new TextEncoder();
     const err = this.exec(p, path, argv.map((s) => enc.encode(s)), env.map((s) => enc.encode(s)));
@@ -218,6 +236,18 @@ export class Kernel {
       done = true;
       this.hostWaits--;
       this.wake(p);
+      this.hostWake?.();
+    };
+  }
+
+  // A host event (stdin data, a timer) is outstanding until the returned function runs.
+  hostPending(): () => void {
+    this.hostWaits++;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.hostWaits--;
       this.hostWake?.();
     };
   }
@@ -378,12 +408,12 @@ export class Kernel {
   // The file execve would run: ENOENT, ENOTDIR, ENAMETOOLONG, ELOOP from the lookup,
   // EACCES for anything but an executable regular file.
   openExec(p: Process, path: string): ExecFile | number {
-    const host = resolvePath(p.cwd, path);
-    const st = this.platform.stat(host, true);
-    if (typeof st === "number") return st;
+    const prog = findProgram(this.vfs, p, path);
+    if (typeof prog === "number") return prog;
+    const st = prog.st;
     if ((st.mode & S_IFMT) !== S_IFREG || !mayExecute(p.creds, st.mode, st.uid, st.gid)) return EACCES;
-    const file = this.platform.readFile(host);
-    return typeof file === "number" ? file : { host, file };
+    const file = prog.read();
+    return typeof file === "number" ? file : { path: prog.path, file };
   }
 
   // Replace p's image with the program at path. Returns 0, or a positive errno with p untouched.
@@ -412,7 +442,7 @@ export class Kernel {
     p.cpuBase = this.core.u64(img.cpu + CPU_ICOUNT);
     p.mem = img.mem;
     p.mm = img.mm;
-    p.exe = f.host;
+    p.exe = f.path;
     p.argv = argv.map((a) => new TextDecoder().decode(a));
     p.didExec = true;
     p.comm = new TextEncoder().encode(path.slice(path.lastIndexOf("/") + 1)).subarray(0, 15);
@@ -465,7 +495,10 @@ export class Kernel {
     p.vforkParent = null;
     this.core.x.cpuFree(p.cpu);
     p.cpu = 0;
-    if (--p.mem.users === 0) this.core.x.addressSpaceFree(p.mem.as);
+    if (--p.mem.users === 0) {
+      releaseMappings(p);
+      this.core.x.addressSpaceFree(p.mem.as);
+    }
   }
 
   // The process ends with a wait status (exit code << 8, or a signal).

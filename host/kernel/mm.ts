@@ -1,6 +1,21 @@
 // A process's memory map: the list of VMAs (what /proc/self/maps shows),
 // used to place mmaps, validate munmap/mprotect and track brk.
-export interface Vma { start: number; end: number; prot: number; name: string; }
+import type { OpenFile } from "./fs/file.js";
+
+// shared: MAP_SHARED; offset: the file offset of start (file mappings); file:
+// the writable file a MAP_SHARED mapping writes back to (each VMA holds a reference).
+export interface Vma {
+  start: number; end: number; prot: number; name: string; shared: boolean; offset: number; file: OpenFile | null;
+}
+
+function retain(v: Vma): Vma {
+  if (v.file) v.file.refs++;
+  return v;
+}
+
+function drop(v: Vma): void {
+  if (v.file && --v.file.refs === 0) v.file.release();
+}
 
 export const PAGE = 4096;
 export const pageUp = (v: number) => Math.ceil(v / PAGE) * PAGE;
@@ -14,7 +29,7 @@ export class MemoryMap {
 
   clone(): MemoryMap {
     const m = new MemoryMap();
-    m.vmas = this.vmas.map((v) => ({ ...v }));
+    m.vmas = this.vmas.map((v) => retain({ ...v }));
     m.brkStart = this.brkStart;
     m.brk = this.brk;
     m.readImpliesExec = this.readImpliesExec;
@@ -26,24 +41,28 @@ export class MemoryMap {
     const out: Vma[] = [];
     for (const v of this.vmas) {
       if (v.end <= start || v.start >= end) { out.push(v); continue; }
-      if (v.start < start) out.push({ ...v, end: start });
-      if (v.end > end) out.push({ ...v, start: end });
+      if (v.start < start) out.push(retain({ ...v, end: start }));
+      if (v.end > end) out.push(retain({ ...v, start: end, offset: v.offset + (end - v.start) }));
+      drop(v);
     }
     this.vmas = out;
   }
 
-  add(start: number, end: number, prot: number, name: string): void {
+  add(start: number, end: number, prot: number, name: string, shared = false, offset = 0, file: OpenFile | null = null): void {
     this.remove(start, end);
-    this.vmas.push({ start, end, prot, name });
+    this.vmas.push(retain({ start, end, prot, name, shared, offset, file }));
     this.vmas.sort((a, b) => a.start - b.start);
   }
 
   // Change protection of [start, end); false if part of it is unmapped (ENOMEM).
   protect(start: number, end: number, prot: number): boolean {
     if (!this.covered(start, end)) return false;
-    const pieces = this.vmas.filter((v) => v.end > start && v.start < end);
+    const pieces = this.vmas.filter((v) => v.end > start && v.start < end).map((v) => retain({ ...v }));
     this.remove(start, end);
-    for (const v of pieces) this.vmas.push({ ...v, start: Math.max(v.start, start), end: Math.min(v.end, end), prot });
+    for (const v of pieces) {
+      const s = Math.max(v.start, start);
+      this.vmas.push({ ...v, start: s, end: Math.min(v.end, end), prot, offset: v.offset + (s - v.start) });
+    }
     this.vmas.sort((a, b) => a.start - b.start);
     return true;
   }

@@ -1,6 +1,7 @@
 // The Node.js platform adapter.
 import * as fs from "node:fs";
 import * as tty from "node:tty";
+import * as os from "node:os";
 import { randomFillSync } from "node:crypto";
 import type { HostStat, Platform } from "./platform.js";
 
@@ -8,7 +9,21 @@ import type { HostStat, Platform } from "./platform.js";
 const ERRNO: Record<string, number> = {
   EPERM: 1, ENOENT: 2, EIO: 5, EBADF: 9, EACCES: 13, EEXIST: 17, ENOTDIR: 20, EISDIR: 21,
   EINVAL: 22, EMFILE: 24, ENOSPC: 28, EROFS: 30, ELOOP: 40, ENAMETOOLONG: 36, ENOTEMPTY: 39,
+  EXDEV: 18, EBUSY: 16, EFBIG: 27, EMLINK: 31, EDQUOT: 122, ETXTBSY: 26, ENXIO: 6,
 };
+
+// Run a host call that returns nothing useful: 0, or -errno.
+function attempt(f: () => void): number {
+  try { f(); return 0; } catch (e) { return -errnoOf(e); }
+}
+
+// Host terminal state changed by setRawMode, restored however forkbox exits.
+let rawSet = false;
+let hooked = false;
+function restoreTerminal(): void {
+  if (rawSet && process.stdin.isTTY) process.stdin.setRawMode(false);
+  rawSet = false;
+}
 
 function errnoOf(e: unknown): number {
   const code = (e as { code?: string }).code;
@@ -37,6 +52,33 @@ export function nodePlatform(): Platform {
     readdir(path) {
       try { return fs.readdirSync(path); } catch (e) { return errnoOf(e); }
     },
+    openFile(path, how) {
+      const c = fs.constants;
+      let flags = (how.write ? c.O_RDWR : c.O_RDONLY) | c.O_NOFOLLOW;
+      if (how.create) flags |= c.O_CREAT | (how.exclusive ? c.O_EXCL : 0);
+      try { return fs.openSync(path, flags, how.mode ?? 0o644); } catch (e) { return -errnoOf(e); }
+    },
+    pread(h, len, pos) {
+      const buf = new Uint8Array(len);
+      try { return buf.subarray(0, fs.readSync(h, buf, 0, len, pos)); } catch (e) { return -errnoOf(e); }
+    },
+    pwrite(h, data, pos) {
+      try { return fs.writeSync(h, data, 0, data.length, pos); } catch (e) { return -errnoOf(e); }
+    },
+    fstat(h) {
+      try { return toStat(fs.fstatSync(h)); } catch (e) { return errnoOf(e); }
+    },
+    ftruncate: (h, len) => attempt(() => fs.ftruncateSync(h, len)),
+    closeFile(h) { try { fs.closeSync(h); } catch { /* already gone */ } },
+    mkdir: (path, mode) => attempt(() => fs.mkdirSync(path, { mode })),
+    unlink: (path) => attempt(() => fs.unlinkSync(path)),
+    rmdir: (path) => attempt(() => fs.rmdirSync(path)),
+    rename: (from, to) => attempt(() => fs.renameSync(from, to)),
+    symlink: (target, path) => attempt(() => fs.symlinkSync(target, path)),
+    link: (existing, path) => attempt(() => fs.linkSync(existing, path)),
+    chmod: (path, mode) => attempt(() => fs.chmodSync(path, mode)),
+    chown: (path, uid, gid) => attempt(() => fs.lchownSync(path, uid, gid)),
+    utimes: (path, a, m) => attempt(() => fs.lutimesSync(path, a / 1000, m / 1000)),
     writeStdio(fd, data) {
       let off = 0;
       while (off < data.length) {
@@ -71,6 +113,20 @@ export function nodePlatform(): Platform {
     randomBytes: (buf) => { randomFillSync(buf); },
     yieldToHost: () => new Promise((r) => setImmediate(r)),
     sleepMs: (ms) => new Promise((r) => setTimeout(r, ms)),
+    setTimer(ms, fn) {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    },
+    setRawMode(raw) {
+      if (!process.stdin.isTTY) return;
+      if (raw && !hooked) {
+        hooked = true;
+        process.once("exit", restoreTerminal);
+        for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(sig, () => { restoreTerminal(); process.exit(128 + os.constants.signals[sig]); });
+      }
+      process.stdin.setRawMode(raw);
+      rawSet = raw;
+    },
     cwd: () => process.cwd(),
   };
 }

@@ -47,6 +47,13 @@ export class FdTable {
     return t;
   }
 
+  // Open fds in ascending order.
+  list(): number[] {
+    const out: number[] = [];
+    this.fds.forEach((e, fd) => { if (e) out.push(fd); });
+    return out;
+  }
+
   closeOnExec(): void {
     this.fds.forEach((e, fd) => { if (e?.cloexec) this.close(fd); });
   }

@@ -1,7 +1,10 @@
 // Memory syscalls: brk, mmap (and i386's mmap2 and old mmap), munmap, mprotect.
-import { PROT_EXEC, PROT_READ, PROT_WRITE } from "../../../assembly/layout.js";
+import { PROT_EXEC, PROT_READ, PROT_SHARED, PROT_WRITE } from "../../../assembly/layout.js";
 import { EACCES, EBADF, EFAULT, EINVAL, ENODEV, ENOMEM } from "../errno.js";
-import { pageDown, pageUp, PAGE } from "../mm.js";
+import { pageDown, pageUp, PAGE, type Vma } from "../mm.js";
+import type { Process } from "../process.js";
+import type { GuestMemory } from "../../core/memory.js";
+import type { OpenFile } from "../fs/file.js";
 import type { Ctx, SysResult } from "./types.js";
 
 const MAP_SHARED = 1, MAP_PRIVATE = 2, MAP_SHARED_VALIDATE = 3, MAP_FIXED = 0x10, MAP_ANONYMOUS = 0x20,
@@ -45,14 +48,13 @@ export function mmap(c: Ctx, addr: number, len: number, prot: number, flags: num
   const fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0;
   if (fixed && addr % PAGE !== 0) return -EINVAL;
   let data: Uint8Array | null = null;
+  let file: OpenFile | null = null;
+  const shared = type !== MAP_PRIVATE;
   if (!(flags & MAP_ANONYMOUS)) {
-    const file = p.fds.get(fd);
+    file = p.fds.get(fd);
     if (!file) return -EBADF;
     if (!file.readable()) return -EACCES;
-    if (type !== MAP_PRIVATE && prot & PROT_WRITE) {
-      k.log("unsupported mmap: MAP_SHARED writable file mappings are not implemented");
-      return -ENODEV;
-    }
+    if (shared && prot & PROT_WRITE && !file.writable()) return -EACCES;
     const r = file.pread(size, off);
     if (typeof r === "number") return r === -29 ? -ENODEV : r;
     data = r;
@@ -69,12 +71,16 @@ export function mmap(c: Ctx, addr: number, len: number, prot: number, flags: num
     if (start < 0) return -ENOMEM;
   }
   const eprot = effectiveProt(c, prot);
-  if (core.x.addressSpaceMap(p.as, start, size, data ? PROT_READ | PROT_WRITE : eprot) !== 0) return -ENOMEM;
+  const sharedBit = shared ? PROT_SHARED : 0;
+  if (fixed) writeBack(p, start, start + size);
+  if (core.x.addressSpaceMap(p.as, start, size, (data ? PROT_READ | PROT_WRITE : eprot) | sharedBit) !== 0) return -ENOMEM;
   if (data) {
     if (!p.mem.write(start, data)) return -EFAULT;
     core.x.addressSpaceProtect(p.as, start, size, eprot);
   }
-  p.mm.add(start, start + size, prot, data ? p.fds.get(fd)?.path ?? "" : "");
+  // A MAP_SHARED file mapping holds the file and writes back on msync, munmap and exit.
+  const backing = shared && file?.writable() ? file : null;
+  p.mm.add(start, start + size, prot, file ? file.path : "", shared, file ? off : 0, backing);
   return start;
 }
 
@@ -91,9 +97,43 @@ export function oldMmap(c: Ctx, argsPtr: number): SysResult {
   return mmap(c, a[0], a[1], a[2], a[3], a[4] | 0, a[5]);
 }
 
+// Copy the pages of MAP_SHARED file mappings within [start, end) back to
+// their files (up to the end of file, which a mapping never extends).
+export function writeBack(p: Process, start: number, end: number, mem: GuestMemory = p.mem): void {
+  for (const v of p.mm.vmas) {
+    if (!v.file || v.end <= start || v.start >= end) continue;
+    writeVma(v, v.file, Math.max(v.start, start), Math.min(v.end, end), mem);
+  }
+}
+
+function writeVma(v: Vma, file: OpenFile, s: number, e: number, mem: GuestMemory): void {
+  const pos = v.offset + (s - v.start);
+  const len = Math.min(e - s, file.stat().size - pos);
+  if (len <= 0) return;
+  const data = mem.read(s, len);
+  if (data) file.pwrite(data, pos);
+}
+
+// Before an address space goes away (exit, execve): write shared file pages back, drop the files.
+export function releaseMappings(p: Process): void {
+  writeBack(p, 0, Infinity);
+  p.mm.remove(0, Infinity);
+}
+
+const MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+
+export function msync(c: Ctx, addr: number, len: number, flags: number): SysResult {
+  if (addr % PAGE !== 0 || flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || (flags & MS_ASYNC && flags & MS_SYNC)) return -EINVAL;
+  const end = addr + pageUp(len);
+  if (!c.p.mm.covered(addr, end)) return -ENOMEM;
+  writeBack(c.p, addr, end);
+  return 0;
+}
+
 export function munmap(c: Ctx, addr: number, len: number): SysResult {
   if (addr % PAGE !== 0 || len === 0 || addr + len > taskSize(c)) return -EINVAL;
   const size = pageUp(len);
+  writeBack(c.p, addr, addr + size);
   c.k.core.x.addressSpaceUnmap(c.p.as, addr, size);
   c.p.mm.remove(addr, addr + size);
   return 0;
@@ -110,7 +150,7 @@ export function mprotect(c: Ctx, addr: number, len: number, prot: number): SysRe
 
 const MADV_DONTNEED = 4;
 
-// MADV_DONTNEED drops private anonymous pages: they read as zero afterwards.
+// MADV_DONTNEED drops private pages: they read as zero afterwards (shared ones keep their data).
 export function madvise(c: Ctx, addr: number, len: number, advice: number): SysResult {
   if (addr % PAGE !== 0) return -EINVAL;
   const end = addr + pageUp(len);
@@ -118,7 +158,7 @@ export function madvise(c: Ctx, addr: number, len: number, advice: number): SysR
   if (!c.p.mm.covered(addr, end)) return -ENOMEM;
   for (const v of c.p.mm.vmas) {
     const s = Math.max(v.start, addr), e = Math.min(v.end, end);
-    if (s < e) c.k.core.x.addressSpaceMap(c.p.as, s, e - s, effectiveProt(c, v.prot));
+    if (s < e && !v.shared) c.k.core.x.addressSpaceMap(c.p.as, s, e - s, effectiveProt(c, v.prot));
   }
   return 0;
 }
