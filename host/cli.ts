@@ -1,7 +1,10 @@
 // forkbox [options] <program> [args...]: a thin command line over the library.
-import { nodePlatform } from "./platform/node.js";
-import { runProgram, SpawnError, type FirstPolicy } from "./index.js";
-import { EACCES, ENOENT, ENOEXEC, ERRNO_INFO } from "./kernel/errno.js";
+// Runs under Node and under Deno (`deno run -A dist/cli.js`).
+import { createMachine, SpawnError, type FirstPolicy } from "./index.js";
+import { EACCES, ENOENT, ENOEXEC } from "./kernel/errno.js";
+import { denoFs, denoStdio, isDeno } from "./platform/deno.js";
+import { nodeFs, nodeServices, nodeStdio } from "./platform/node.js";
+import { webServices } from "./platform/web.js";
 
 const VERSION = "0.1.0";
 const USAGE = `usage: forkbox [options] <program> [args...]
@@ -53,17 +56,27 @@ function parseArgs(args: string[]): CliOptions {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
+  const start = Date.now();
+  // The host's files and this process's own stdio, through the runtime's own APIs.
+  const host = isDeno()
+    ? { fs: denoFs(), stdio: denoStdio(), services: webServices() }
+    : { fs: nodeFs(), stdio: nodeStdio(), services: nodeServices() };
+  const machine = await createMachine({ fs: host.fs, services: host.services });
   try {
-    const r = await runProgram(nodePlatform(), { argv: o.argv, env, first: o.first, seed: o.seed });
-    if (o.stats) process.stderr.write(JSON.stringify(r.stats) + "\n");
-    process.exitCode = r.status;
+    const child = machine.spawn(o.argv, { env, cwd: process.cwd(), stdio: host.stdio, first: o.first, seed: o.seed });
+    const exit = await child.exited;
+    if (o.stats) {
+      const { memoryBytes: _now, ...s } = machine.stats();
+      process.stderr.write(JSON.stringify({ ...s, wallMs: Date.now() - start }) + "\n");
+    }
+    process.exitCode = exit.status;
   } catch (e) {
     if (!(e instanceof SpawnError)) throw e;
     const prog = o.argv[0];
     if (e.errno === ENOENT) fail(`${prog}: No such file or directory`, 127);
     if (e.errno === ENOEXEC) fail(`${prog}: cannot execute binary file: Exec format error`, 126);
     if (e.errno === EACCES) fail(`${prog}: Permission denied`, 126);
-    fail(`${prog}: ${ERRNO_INFO[e.errno]?.[1] ?? `error ${e.errno}`}`, 126);
+    fail(e.message, 126);
   }
 }
 

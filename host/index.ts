@@ -1,53 +1,13 @@
 // The forkbox library: run x86 Linux programs in this JavaScript process.
-import { Core } from "./core/core.js";
-import { Kernel, type FirstPolicy, type KernelStats } from "./kernel/kernel.js";
-import { shellStatus } from "./kernel/signals.js";
-import type { Platform } from "./platform/platform.js";
-
-export { Core } from "./core/core.js";
-export { Kernel } from "./kernel/kernel.js";
+// This entry uses web-standard APIs only (the browser's); index-node.ts and
+// index-deno.ts add the host's own filesystem.
+export {
+  createMachine, exitStatus, Machine, ChildProcess, SpawnError,
+  type Limits, type MachineOptions, type SpawnOptions, type ExitStatus, type MachineStats, type ProcessEvent,
+} from "./api/machine.js";
+export { streamText, type StdinSource } from "./api/streams.js";
+export { MemFs, memFs, type MemEntryOptions } from "./platform/memfs.js";
+export { tarFs, makeTar, TarError } from "./platform/tar.js";
+export { webServices } from "./platform/web.js";
+export type { HostFs, HostStdio, HostServices, HostStat } from "./platform/platform.js";
 export type { FirstPolicy, KernelStats } from "./kernel/kernel.js";
-export type { Platform, HostStat } from "./platform/platform.js";
-export { shellStatus } from "./kernel/signals.js";
-export { ERRNO_INFO } from "./kernel/errno.js";
-
-export interface RunOptions {
-  argv: string[]; // argv[0] is the program path
-  env?: string[]; // "NAME=value" strings
-  first?: FirstPolicy;
-  seed?: number;
-}
-
-export interface RunResult {
-  status: number; // as a shell reports it: exit code, or 128 + signal
-  waitStatus: number; // the raw wait status of the first process
-  stats: KernelStats & { cowCopies: number; peakFrames: number; instructions: number; wallMs: number };
-}
-
-// Run a program to completion: resolves when every guest process has exited,
-// or rejects with the errno that kept the program from starting.
-export async function runProgram(platform: Platform, opts: RunOptions): Promise<RunResult> {
-  const start = Date.now();
-  const core = await Core.create();
-  const kernel = new Kernel(core, platform, { first: opts.first, seed: opts.seed });
-  const err = kernel.spawnInit(opts.argv[0], opts.argv, opts.env ?? []);
-  if (err) throw new SpawnError(err);
-  const waitStatus = await kernel.run();
-  return {
-    status: shellStatus(waitStatus),
-    waitStatus,
-    stats: {
-      ...kernel.stats,
-      cowCopies: core.x.statCowCopies(),
-      peakFrames: core.x.statFramesPeak(),
-      instructions: core.x.statRetired(),
-      wallMs: Date.now() - start,
-    },
-  };
-}
-
-export class SpawnError extends Error {
-  constructor(readonly errno: number) {
-    super(`cannot start program: errno ${errno}`);
-  }
-}

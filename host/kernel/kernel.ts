@@ -25,6 +25,17 @@ export interface KernelOptions {
   slice?: number; // instructions per time slice
 }
 
+// Optional observers of the life cycle (the embedding API's process tree and
+// limits). Each is called synchronously; none may throw.
+export interface KernelHooks {
+  fork?(parent: Process, child: Process): void;
+  exec?(p: Process): void;
+  exit?(p: Process): void; // p is a zombie now (or gone, when it has no parent)
+  reap?(p: Process): void;
+  slice?(p: Process): void; // after each time slice p ran
+  mayFork?(): boolean; // false: fork fails with EAGAIN (a pids.max-like cap)
+}
+
 export interface KernelStats {
   processes: number;
   execs: number;
@@ -52,6 +63,7 @@ export class Kernel {
   readonly first: FirstPolicy;
   private current: Process | null = null;
   private stdin: StdinFile;
+  hooks: KernelHooks = {};
 
   constructor(readonly core: Core, readonly platform: Platform, options: KernelOptions = {}) {
     this.output = new HostOutput(platform);
@@ -160,6 +172,7 @@ export class Kernel {
         continue;
       }
       this.runProcess(p);
+      this.hooks.slice?.(p);
       if ((++slices & 15) === 0 && Date.now() - lastYield > 20) {
         this.output.flush();
         await this.platform.yieldToHost();
@@ -245,6 +258,7 @@ export class Kernel {
     child.sigmask = parent.sigmask;
     parent.children.add(child);
     this.addProcess(child);
+    this.hooks.fork?.(parent, child);
     const childFirst = this.first === "child" || (this.first === "random" && this.random() < 0.5);
     if (childFirst) {
       this.stats.childRanFirst++;
@@ -298,6 +312,7 @@ export class Kernel {
     p.clearChildTid = 0;
     if (vforkParent) this.wake(vforkParent);
     this.stats.execs++;
+    this.hooks.exec?.(p);
     return 0;
   }
 
@@ -341,12 +356,20 @@ export class Kernel {
     for (const c of p.children) {
       c.parent = this.init && this.init !== p && this.init.state !== "zombie" ? this.init : null;
       c.parent?.children.add(c);
-      if (!c.parent && c.state === "zombie") this.procs.delete(c.pid);
+      if (!c.parent && c.state === "zombie") { this.procs.delete(c.pid); this.hooks.reap?.(c); }
       else if (c.state === "zombie" && c.parent) this.notifyParent(c);
     }
     p.children.clear();
     if (p.parent) this.notifyParent(p);
     else this.procs.delete(p.pid);
+    this.hooks.exit?.(p);
+  }
+
+  // A signal from outside the machine (the embedding API's kill): until
+  // delivery exists, the default action; then let a waiting run() notice.
+  hostSignal(p: Process, sig: number): void {
+    this.fatalSignal(p, sig);
+    this.hostWake?.();
   }
 
   private notifyParent(child: Process): void {
@@ -360,6 +383,7 @@ export class Kernel {
   reap(child: Process): void {
     child.parent?.children.delete(child);
     this.procs.delete(child.pid);
+    this.hooks.reap?.(child);
   }
 }
 

@@ -1,19 +1,10 @@
-// The Node.js platform adapter.
+// The Node.js platform adapter: the host's files and stdio, Node's clocks.
 import * as fs from "node:fs";
 import * as tty from "node:tty";
 import { randomFillSync } from "node:crypto";
-import type { HostStat, Platform } from "./platform.js";
+import { errnoOf } from "./errno-codes.js";
+import { assemblePlatform, type HostFs, type HostServices, type HostStat, type HostStdio, type Platform } from "./platform.js";
 
-// Node's error codes to Linux errno numbers.
-const ERRNO: Record<string, number> = {
-  EPERM: 1, ENOENT: 2, EIO: 5, EBADF: 9, EACCES: 13, EEXIST: 17, ENOTDIR: 20, EISDIR: 21,
-  EINVAL: 22, EMFILE: 24, ENOSPC: 28, EROFS: 30, ELOOP: 40, ENAMETOOLONG: 36, ENOTEMPTY: 39,
-};
-
-function errnoOf(e: unknown): number {
-  const code = (e as { code?: string }).code;
-  return (code && ERRNO[code]) || 5;
-}
 
 function toStat(s: fs.Stats): HostStat {
   return {
@@ -23,7 +14,8 @@ function toStat(s: fs.Stats): HostStat {
   };
 }
 
-export function nodePlatform(): Platform {
+// The host's filesystem, paths as they are.
+export function nodeFs(): HostFs {
   return {
     stat(path, follow) {
       try { return toStat(follow ? fs.statSync(path) : fs.lstatSync(path)); } catch (e) { return errnoOf(e); }
@@ -37,6 +29,12 @@ export function nodePlatform(): Platform {
     readdir(path) {
       try { return fs.readdirSync(path); } catch (e) { return errnoOf(e); }
     },
+  };
+}
+
+// This Node process's own stdin, stdout and stderr.
+export function nodeStdio(): HostStdio {
+  return {
     writeStdio(fd, data) {
       let off = 0;
       while (off < data.length) {
@@ -66,11 +64,19 @@ export function nodePlatform(): Platform {
         });
       });
     },
+  };
+}
+
+export function nodeServices(): HostServices {
+  return {
     nowMs: () => Date.now(),
     monotonicNs: () => process.hrtime.bigint(),
     randomBytes: (buf) => { randomFillSync(buf); },
     yieldToHost: () => new Promise((r) => setImmediate(r)),
     sleepMs: (ms) => new Promise((r) => setTimeout(r, ms)),
-    cwd: () => process.cwd(),
   };
+}
+
+export function nodePlatform(): Platform {
+  return assemblePlatform(nodeFs(), nodeStdio(), nodeServices(), process.cwd());
 }

@@ -1,6 +1,6 @@
 // Process syscalls: fork/vfork/clone, execve, exit, wait4/waitpid, ids.
 import { CPU_FS_BASE } from "../../../assembly/layout.js";
-import { E2BIG, ECHILD, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOMEM, ENOSYS, ESRCH } from "../errno.js";
+import { E2BIG, EAGAIN, ECHILD, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOMEM, ENOSYS, ESRCH } from "../errno.js";
 import { BLOCKED } from "../fs/file.js";
 import type { Process } from "../process.js";
 import { SIGCHLD } from "../signals.js";
@@ -23,6 +23,7 @@ export function clone(c: Ctx, flags: number, newsp: number, ptid: number, ctid: 
     k.log("unsupported clone flag CLONE_THREAD (threads are not implemented)");
     return -ENOSYS;
   }
+  if (k.hooks.mayFork && !k.hooks.mayFork()) return -EAGAIN;
   let tlsDesc = null;
   if (flags & CLONE_SETTLS && p.abi.word === 4) {
     tlsDesc = readUserDesc(c, tls);
