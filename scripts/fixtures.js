@@ -62,11 +62,12 @@ function buildAll(tmp) {
   return built;
 }
 
-function runNative({ name, args, env }) {
+function runNative({ name, args, env, stdin }) {
   const r = spawnSync(`./${name}`, args, {
     cwd: binDir,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    input: stdin,
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     encoding: 'utf8',
     timeout: 60_000,
   });

@@ -11,7 +11,7 @@ for (const f of manifest) {
   test(`i386 ${f.name}`, () => {
     const expected = JSON.parse(readFileSync(`${FIXTURES}expected/${f.name}.json`, "utf8"));
     const env = Object.fromEntries(Object.keys(f.env).sort().map((k) => [k, f.env[k]]));
-    const r = forkbox([`./${f.name}`, ...f.args], { cwd: `${FIXTURES}bin/i386`, env });
+    const r = forkbox([`./${f.name}`, ...f.args], { cwd: `${FIXTURES}bin/i386`, env, input: f.stdin });
     assert.is(r.stdout, expected.stdout, "stdout");
     assert.is(r.stderr, expected.stderr, "stderr");
     assert.is(r.status, expected.status, "exit status");
