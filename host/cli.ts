@@ -2,7 +2,7 @@
 // Runs under Node and under Deno (`deno run -A dist/cli.js`).
 import { createMachine, SpawnError, type FirstPolicy } from "./index.js";
 import { EACCES, ENOENT, ENOEXEC } from "./kernel/errno.js";
-import { denoFs, denoStdio, isDeno } from "./platform/deno.js";
+import { denoEnviron, denoFs, denoStdio, isDeno } from "./platform/deno.js";
 import { nodeFs, nodeServices, nodeStdio } from "./platform/node.js";
 import { webServices } from "./platform/web.js";
 
@@ -55,15 +55,14 @@ function parseArgs(args: string[]): CliOptions {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
   const start = Date.now();
-  // The host's files and this process's own stdio, through the runtime's own APIs.
+  // The host's files, environment and this process's own stdio, through the runtime's own APIs.
   const host = isDeno()
-    ? { fs: denoFs(), stdio: denoStdio(), services: webServices() }
-    : { fs: nodeFs(), stdio: nodeStdio(), services: nodeServices() };
+    ? { fs: denoFs(), stdio: denoStdio(), services: webServices(), env: denoEnviron() }
+    : { fs: nodeFs(), stdio: nodeStdio(), services: nodeServices(), env: Object.entries(process.env).map(([k, v]) => `${k}=${v}`) };
   const machine = await createMachine({ fs: host.fs, services: host.services });
   try {
-    const child = machine.spawn(o.argv, { env, cwd: process.cwd(), stdio: host.stdio, first: o.first, seed: o.seed });
+    const child = machine.spawn(o.argv, { env: host.env, cwd: process.cwd(), stdio: host.stdio, first: o.first, seed: o.seed });
     const exit = await child.exited;
     if (o.stats) {
       const { memoryBytes: _now, ...s } = machine.stats();

@@ -23,6 +23,7 @@ interface DenoApi {
   readLinkSync(path: string): string;
   readDirSync(path: string): Iterable<{ name: string }>;
   cwd(): string;
+  env: { toObject(): Record<string, string> };
   consoleSize(): { columns: number; rows: number };
   stdin: DenoStdStream; stdout: DenoStdStream; stderr: DenoStdStream;
 }
@@ -93,6 +94,17 @@ export function denoStdio(): HostStdio {
       } catch { return null; }
     },
   };
+}
+
+// This process's environment in environ's own order (which programs can
+// see); Deno.env is a map whose order differs.
+export function denoEnviron(): string[] {
+  try {
+    const raw = new TextDecoder().decode(deno().readFileSync("/proc/self/environ"));
+    return raw.split("\0").filter((s) => s.includes("="));
+  } catch {
+    return Object.entries(deno().env.toObject()).map(([k, v]) => `${k}=${v}`);
+  }
 }
 
 export function denoPlatform(): Platform {
