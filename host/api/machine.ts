@@ -29,7 +29,7 @@ export interface MachineOptions {
 
 export interface SpawnOptions {
   env?: Record<string, string> | string[]; // "NAME=value" strings or a record; empty by default
-  cwd?: string; // default "/"
+  cwd?: string; // an absolute path; default "/"
   stdin?: StdinSource; // default "null": reads see end of file
   stderr?: "pipe" | "stdout"; // "stdout": fd 2 goes into the stdout stream (2>&1)
   stdio?: HostStdio; // instead of streams: a terminal of the caller's (the CLI's own stdio)
@@ -94,6 +94,7 @@ export class Machine {
   // when it cannot start (missing, not executable, not an ELF).
   spawn(argv: string[], opts: SpawnOptions = {}): ChildProcess {
     if (argv.length === 0) throw new TypeError("spawn: argv is empty");
+    if (opts.cwd !== undefined && !opts.cwd.startsWith("/")) throw new TypeError(`spawn: cwd must be absolute, not '${opts.cwd}'`);
     const streams = new StreamStdio(opts.stdin ?? "null", opts.stderr === "stdout");
     const platform = assemblePlatform(this.options.fs, opts.stdio ?? streams, this.services, opts.cwd ?? "/");
     const kernel = new Kernel(this.core, platform, { first: opts.first, seed: opts.seed });
