@@ -1,10 +1,13 @@
 // forkbox [options] <program> [args...]: a thin command line over the library.
-import { nodePlatform } from "./platform/node.js";
+// Runs under Node and under Deno (`deno run -A dist/cli.js`).
 import { openSync, writeSync } from "node:fs";
-import { formatStraceLine, runProgram, SetupError, SpawnError, type FirstPolicy, type RunOptions } from "./index.js";
+import { resolve } from "node:path";
+import { createMachine, formatStraceLine, SetupError, SpawnError, type FirstPolicy, type SpawnOptions } from "./index.js";
 import { EACCES, ENOENT, ENOEXEC, ERRNO_INFO } from "./kernel/errno.js";
 import type { MountSpec } from "./kernel/fs/setup.js";
-import { resolve } from "node:path";
+import { denoEnviron, denoFs, denoStdio, isDeno } from "./platform/deno.js";
+import { nodeFs, nodeServices, nodeStdio } from "./platform/node.js";
+import { webServices } from "./platform/web.js";
 
 const VERSION = "0.1.0";
 const USAGE = `usage: forkbox [options] <program> [args...]
@@ -110,27 +113,36 @@ function parseArgs(args: string[]): CliOptions {
 
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
-  const env = Object.entries(process.env).map(([k, v]) => `${k}=${v}`);
-  let strace: RunOptions["strace"] = o.strace ? "stderr" : undefined;
-  let traceFd: number | null = null;
+  const start = Date.now();
+  let strace: SpawnOptions["strace"] = o.strace ? "stderr" : undefined;
   if (o.straceFile) {
+    let fd = -1;
     try {
-      traceFd = openSync(o.straceFile, "w");
+      fd = openSync(o.straceFile, "w");
     } catch (e) {
       fail(`cannot write ${o.straceFile}: ${e instanceof Error ? e.message : String(e)}`, 127);
     }
-    const fd = traceFd;
     // strace -o FILE leaves out its messages (personality changes, attaching).
     strace = (l) => { if (!l.note) writeSync(fd, formatStraceLine(l, "file") + "\n"); };
   }
+  // The host's files, environment and this process's own stdio, through the runtime's own APIs.
+  const host = isDeno()
+    ? { fs: denoFs(), stdio: denoStdio(), services: webServices(), env: denoEnviron() }
+    : { fs: nodeFs(), stdio: nodeStdio(), services: nodeServices(), env: Object.entries(process.env).map(([k, v]) => `${k}=${v}`) };
+  const machine = await createMachine({ fs: host.fs, services: host.services, root: o.root, mounts: o.mounts });
   try {
-    const r = await runProgram(nodePlatform(), {
-      argv: o.argv, env, first: o.first, seed: o.seed, strace, maxProcs: o.maxProcs, pidMax: o.pidMax,
-      root: o.root, mounts: o.mounts,
+    const child = machine.spawn(o.argv, {
+      env: host.env, cwd: process.cwd(), stdio: host.stdio, first: o.first, seed: o.seed, strace,
+      maxProcs: o.maxProcs, pidMax: o.pidMax,
     });
-    if (o.stats) process.stderr.write(JSON.stringify(r.stats) + "\n");
+    const exit = await child.exited;
+    if (o.stats) {
+      const { memoryBytes, ...s } = machine.stats();
+      // framesInUse: 4 KiB frames still allocated after every process ended (0 unless something leaked).
+      process.stderr.write(JSON.stringify({ ...s, framesInUse: memoryBytes / 4096, wallMs: Date.now() - start }) + "\n");
+    }
     // Every guest process has ended; a timer a killed sleeper had set must not keep us alive.
-    process.exit(r.status);
+    process.exit(exit.status);
   } catch (e) {
     if (e instanceof SetupError) fail(e.message, 127);
     if (!(e instanceof SpawnError)) throw e;

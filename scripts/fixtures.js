@@ -90,7 +90,8 @@ function runNative(run) {
   const r = spawnSync(`./${run.bin}`, run.args, {
     cwd: run.binDir,
     env: run.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    input: run.stdin,
+    stdio: [run.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     encoding: 'utf8',
     timeout: 60_000,
     detached: true, // its own session and process group, so that stragglers can be ended below

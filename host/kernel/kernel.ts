@@ -10,7 +10,7 @@ import type { Platform } from "../platform/platform.js";
 import { parseElf } from "./elf.js";
 import { E2BIG, EACCES, EAGAIN, ENOEXEC, ELOOP } from "./errno.js";
 import { FdTable } from "./fs/fdtable.js";
-import { HostOutput, HostStdio, HostTerminal, StdinReader, STDIO_FLAGS } from "./fs/stdio.js";
+import { HostOutput, StdioFile, HostTerminal, StdinReader, STDIO_FLAGS } from "./fs/stdio.js";
 import { buildVfs, findProgram, guestCwd, type MountSpec } from "./fs/setup.js";
 import type { Vfs } from "./fs/vfs.js";
 import { buildImage } from "./loader.js";
@@ -32,6 +32,17 @@ export interface KernelOptions {
   pidMax?: number; // /proc/sys/kernel/pid_max: pids stay below it and wrap (at least 301)
   root?: string; // host directory that is the guest's "/" (default: the host's "/", read-only)
   mounts?: MountSpec[];
+}
+
+// Optional observers of the life cycle (the embedding API's process tree and
+// limits). Each is called synchronously; none may throw.
+export interface KernelHooks {
+  fork?(parent: Process, child: Process): void;
+  exec?(p: Process): void;
+  exit?(p: Process): void; // p is a zombie now (or gone, when it has no parent)
+  reap?(p: Process): void;
+  slice?(p: Process): void; // after each time slice p ran
+  mayFork?(): boolean; // false: fork fails with EAGAIN (a pids.max-like cap)
 }
 
 export interface KernelStats {
@@ -81,6 +92,7 @@ export class Kernel {
   readonly terminal: HostTerminal;
   readonly vfs: Vfs;
   private readonly root: string;
+  hooks: KernelHooks = {};
 
   constructor(readonly core: Core, readonly platform: Platform, options: KernelOptions = {}) {
     this.output = new HostOutput(platform);
@@ -99,12 +111,12 @@ export class Kernel {
   }
 
   // One of the host's stdio streams as an open file.
-  stdio(fd: number, flags = STDIO_FLAGS[fd]): HostStdio {
-    return new HostStdio(flags, fd, this.platform, this.output, this.stdin, this.terminal);
+  stdio(fd: number, flags = STDIO_FLAGS[fd]): StdioFile {
+    return new StdioFile(flags, fd, this.platform, this.output, this.stdin, this.terminal);
   }
 
   // /dev/tty: the host terminal, if stdio is one.
-  private openTty(flags: number): HostStdio | null {
+  private openTty(flags: number): StdioFile | null {
     const fd = TTY_FDS.find((n) => this.platform.isatty(n));
     return fd === undefined ? null : this.stdio(fd, flags);
   }
@@ -144,6 +156,7 @@ export class Kernel {
   private release(p: Process): void {
     this.procs.delete(p.pid);
     this.chargeUser(p.creds.uid, -1);
+    this.hooks.reap?.(p);
   }
 
   private chargeUser(uid: number, n: number): void {
@@ -273,6 +286,7 @@ export class Kernel {
         continue;
       }
       this.runProcess(p);
+      this.hooks.slice?.(p);
       if ((++slices & 15) === 0 && Date.now() - lastYield > 20) {
         this.output.flush();
         await this.platform.yieldToHost();
@@ -383,6 +397,7 @@ export class Kernel {
     parent.children.add(child);
     this.addProcess(child);
     this.tracer?.forked(parent, child);
+    this.hooks.fork?.(parent, child);
     const childFirst = this.first === "child" || (this.first === "random" && this.random() < 0.5);
     if (childFirst) {
       this.stats.childRanFirst++;
@@ -453,6 +468,7 @@ export class Kernel {
     p.clearChildTid = 0;
     if (vforkParent) this.wake(vforkParent);
     this.stats.execs++;
+    this.hooks.exec?.(p);
     return 0;
   }
 
@@ -519,7 +535,15 @@ export class Kernel {
     p.children.clear();
     if (p.parent) this.notifyParent(p);
     else this.release(p);
+    this.hooks.exit?.(p);
     if (p === this.init) this.initExited();
+  }
+
+  // A signal from outside the machine (the embedding API's kill): until
+  // delivery exists, the default action; then let a waiting run() notice.
+  hostSignal(p: Process, sig: number): void {
+    this.fatalSignal(p, sig, { signo: sig, code: "SI_USER", pid: 0, uid: 0 });
+    this.hostWake?.();
   }
 
   // Orphans go to the nearest living subreaper ancestor, else to pid 1 while it lives.
@@ -548,7 +572,6 @@ export class Kernel {
   private notifyParent(child: Process): void {
     const parent = child.parent;
     if (!parent) return;
-    if (child.exitSignal !== SIGCHLD && child.exitSignal !== 0) { /* other exit signals: delivered once signals exist */ }
     const blocked = (parent.sigmask >> BigInt(child.exitSignal - 1)) & 1n;
     if (this.tracer && child.exitSignal && !blocked && parent.state !== "zombie") {
       const st = child.waitStatus, sig = st & 0x7f;

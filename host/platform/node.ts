@@ -1,21 +1,10 @@
-// The Node.js platform adapter.
+// The Node.js platform adapter: the host's files and stdio, Node's clocks.
 import * as fs from "node:fs";
 import * as tty from "node:tty";
 import * as os from "node:os";
 import { randomFillSync } from "node:crypto";
-import type { HostStat, Platform } from "./platform.js";
-
-// Node's error codes to Linux errno numbers.
-const ERRNO: Record<string, number> = {
-  EPERM: 1, ENOENT: 2, EIO: 5, EBADF: 9, EACCES: 13, EEXIST: 17, ENOTDIR: 20, EISDIR: 21,
-  EINVAL: 22, EMFILE: 24, ENOSPC: 28, EROFS: 30, ELOOP: 40, ENAMETOOLONG: 36, ENOTEMPTY: 39,
-  EXDEV: 18, EBUSY: 16, EFBIG: 27, EMLINK: 31, EDQUOT: 122, ETXTBSY: 26, ENXIO: 6,
-};
-
-// Run a host call that returns nothing useful: 0, or -errno.
-function attempt(f: () => void): number {
-  try { f(); return 0; } catch (e) { return -errnoOf(e); }
-}
+import { attempt, errnoOf } from "./errno-codes.js";
+import { assemblePlatform, type HostFs, type HostServices, type HostStat, type HostStdio, type Platform } from "./platform.js";
 
 // Host terminal state changed by setRawMode, restored however forkbox exits.
 let rawSet = false;
@@ -23,11 +12,6 @@ let hooked = false;
 function restoreTerminal(): void {
   if (rawSet && process.stdin.isTTY) process.stdin.setRawMode(false);
   rawSet = false;
-}
-
-function errnoOf(e: unknown): number {
-  const code = (e as { code?: string }).code;
-  return (code && ERRNO[code]) || 5;
 }
 
 function toStat(s: fs.Stats): HostStat {
@@ -38,7 +22,8 @@ function toStat(s: fs.Stats): HostStat {
   };
 }
 
-export function nodePlatform(): Platform {
+// The host's filesystem, paths as they are.
+export function nodeFs(): HostFs {
   return {
     stat(path, follow) {
       try { return toStat(follow ? fs.statSync(path) : fs.lstatSync(path)); } catch (e) { return errnoOf(e); }
@@ -79,6 +64,12 @@ export function nodePlatform(): Platform {
     chmod: (path, mode) => attempt(() => fs.chmodSync(path, mode)),
     chown: (path, uid, gid) => attempt(() => fs.lchownSync(path, uid, gid)),
     utimes: (path, a, m) => attempt(() => fs.lutimesSync(path, a / 1000, m / 1000)),
+  };
+}
+
+// This Node process's own stdin, stdout and stderr.
+export function nodeStdio(): HostStdio {
+  return {
     writeStdio(fd, data) {
       let off = 0;
       while (off < data.length) {
@@ -108,6 +99,23 @@ export function nodePlatform(): Platform {
         });
       });
     },
+    setRawMode(raw) {
+      if (!process.stdin.isTTY) return;
+      if (raw && !hooked) {
+        hooked = true;
+        process.once("exit", restoreTerminal);
+        for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+          process.once(sig, () => { restoreTerminal(); process.exit(128 + os.constants.signals[sig]); });
+        }
+      }
+      process.stdin.setRawMode(raw);
+      rawSet = raw;
+    },
+  };
+}
+
+export function nodeServices(): HostServices {
+  return {
     nowMs: () => Date.now(),
     monotonicNs: () => process.hrtime.bigint(),
     randomBytes: (buf) => { randomFillSync(buf); },
@@ -117,16 +125,9 @@ export function nodePlatform(): Platform {
       const t = setTimeout(fn, ms);
       return () => clearTimeout(t);
     },
-    setRawMode(raw) {
-      if (!process.stdin.isTTY) return;
-      if (raw && !hooked) {
-        hooked = true;
-        process.once("exit", restoreTerminal);
-        for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(sig, () => { restoreTerminal(); process.exit(128 + os.constants.signals[sig]); });
-      }
-      process.stdin.setRawMode(raw);
-      rawSet = raw;
-    },
-    cwd: () => process.cwd(),
   };
+}
+
+export function nodePlatform(): Platform {
+  return assemblePlatform(nodeFs(), nodeStdio(), nodeServices(), process.cwd());
 }

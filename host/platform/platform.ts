@@ -1,5 +1,7 @@
 // What the kernel needs from its host. The kernel imports no `node:` module:
-// Node, Deno and the browser each provide one of these.
+// Node, Deno and the browser each provide one of these, assembled from three
+// parts that vary independently (a machine's files, a program's stdio, and
+// the runtime's clocks).
 
 export interface HostStat {
   mode: number; // st_mode with file type bits
@@ -19,13 +21,16 @@ export interface HostStat {
 
 export interface HostOpen { write: boolean; create?: boolean; exclusive?: boolean; mode?: number; }
 
-export interface Platform {
-  // Host files, by absolute host path. Errors are Linux errno numbers (positive).
+// Files, by absolute path. Errors are Linux errno numbers (positive for the
+// lookups, negative for the handle and namespace operations). Implemented by
+// the host's own filesystem (node.ts, deno.ts) and by an in-memory tree
+// (memfs.ts, which tar.ts fills).
+export interface HostFs {
   stat(path: string, follow: boolean): HostStat | number;
   readFile(path: string): Uint8Array | number;
   readlink(path: string): string | number;
   readdir(path: string): string[] | number;
-  // Host files by handle, opened without following a final symlink. These and
+  // Files by handle, opened without following a final symlink. These and
   // the namespace operations below return a count, handle or 0, or -errno.
   openFile(path: string, how: HostOpen): number;
   pread(handle: number, len: number, pos: number): Uint8Array | number;
@@ -33,7 +38,7 @@ export interface Platform {
   fstat(handle: number): HostStat | number; // positive errno, as stat
   ftruncate(handle: number, len: number): number;
   closeFile(handle: number): void;
-  // Changes to host files: only ever called for a mount the user made writable.
+  // Changes to files: only ever called for a mount the user made writable.
   mkdir(path: string, mode: number): number;
   unlink(path: string): number;
   rmdir(path: string): number;
@@ -43,13 +48,23 @@ export interface Platform {
   chmod(path: string, mode: number): number;
   chown(path: string, uid: number, gid: number): number;
   utimes(path: string, atimeMs: number, mtimeMs: number): number;
-  // The host's own stdio (0, 1, 2).
+}
+
+// A program's stdin, stdout and stderr (fds 0, 1, 2): the host's own
+// (the CLI) or streams (the library).
+export interface HostStdio {
   writeStdio(fd: number, data: Uint8Array): void;
   fstatStdio(fd: number): HostStat | null;
   isatty(fd: number): boolean;
   windowSize(fd: number): { rows: number; cols: number } | null;
-  // Read the host's stdin once; null at end of file.
+  // Read stdin once; null at end of file.
   readStdin(): Promise<Uint8Array | null>;
+  // Put the terminal behind stdin into raw mode or back; restored at exit regardless.
+  setRawMode(raw: boolean): void;
+}
+
+// Clocks, randomness and yielding to the runtime's event loop.
+export interface HostServices {
   // Wall clock (ms since the epoch) and a monotonic clock (ns).
   nowMs(): number;
   monotonicNs(): bigint;
@@ -59,7 +74,47 @@ export interface Platform {
   sleepMs(ms: number): Promise<void>;
   // Call fn after ms unless the returned canceller runs first.
   setTimer(ms: number, fn: () => void): () => void;
-  // Put the host terminal (stdin) into raw mode or back; restored at exit regardless.
-  setRawMode(raw: boolean): void;
-  cwd(): string;
+}
+
+export interface Platform extends HostFs, HostStdio, HostServices {
+  cwd(): string; // the first process's working directory
+}
+
+// One Platform from its parts. Explicit forwarding keeps `this` for parts
+// that are class instances (a MemFs).
+export function assemblePlatform(fs: HostFs, stdio: HostStdio, services: HostServices, cwd: string): Platform {
+  return {
+    stat: (path, follow) => fs.stat(path, follow),
+    readFile: (path) => fs.readFile(path),
+    readlink: (path) => fs.readlink(path),
+    readdir: (path) => fs.readdir(path),
+    openFile: (path, how) => fs.openFile(path, how),
+    pread: (h, len, pos) => fs.pread(h, len, pos),
+    pwrite: (h, data, pos) => fs.pwrite(h, data, pos),
+    fstat: (h) => fs.fstat(h),
+    ftruncate: (h, len) => fs.ftruncate(h, len),
+    closeFile: (h) => fs.closeFile(h),
+    mkdir: (path, mode) => fs.mkdir(path, mode),
+    unlink: (path) => fs.unlink(path),
+    rmdir: (path) => fs.rmdir(path),
+    rename: (from, to) => fs.rename(from, to),
+    symlink: (target, path) => fs.symlink(target, path),
+    link: (existing, path) => fs.link(existing, path),
+    chmod: (path, mode) => fs.chmod(path, mode),
+    chown: (path, uid, gid) => fs.chown(path, uid, gid),
+    utimes: (path, a, m) => fs.utimes(path, a, m),
+    writeStdio: (fd, data) => stdio.writeStdio(fd, data),
+    fstatStdio: (fd) => stdio.fstatStdio(fd),
+    isatty: (fd) => stdio.isatty(fd),
+    windowSize: (fd) => stdio.windowSize(fd),
+    readStdin: () => stdio.readStdin(),
+    setRawMode: (raw) => stdio.setRawMode(raw),
+    nowMs: () => services.nowMs(),
+    monotonicNs: () => services.monotonicNs(),
+    randomBytes: (buf) => services.randomBytes(buf),
+    yieldToHost: () => services.yieldToHost(),
+    sleepMs: (ms) => services.sleepMs(ms),
+    setTimer: (ms, fn) => services.setTimer(ms, fn),
+    cwd: () => cwd,
+  };
 }

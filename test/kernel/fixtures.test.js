@@ -10,7 +10,7 @@ import { fixtureRuns } from "../fixtures/manifest.js";
 for (const run of fixtureRuns()) {
   test(`${run.arch} ${run.bin}`, () => {
     const expected = JSON.parse(readFileSync(run.expectedFile, "utf8"));
-    const r = forkbox([`./${run.bin}`, ...run.args], { cwd: run.binDir, env: run.env });
+    const r = forkbox([`./${run.bin}`, ...run.args], { cwd: run.binDir, env: run.env, input: run.stdin });
     assert.is(r.stdout, expected.stdout, "stdout");
     assert.is(r.stderr, expected.stderr, "stderr");
     assert.is(r.status, expected.status, "exit status");

@@ -147,7 +147,7 @@ function charStat(): HostStat {
 
 // One of the host's stdio streams (or /dev/tty): reads from the shared stdin
 // reader, writes into the output queue for host fd `fd`.
-export class HostStdio extends OpenFile {
+export class StdioFile extends OpenFile {
   constructor(flags: number, private fd: number, private platform: Platform, private out: HostOutput,
     private stdin: StdinReader, private term: HostTerminal) {
     super(flags, `/dev/fd/${fd}`);

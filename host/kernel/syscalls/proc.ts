@@ -45,6 +45,7 @@ export function clone(c: Ctx, flags: number, newsp: number, ptid: number, ctid: 
   }
   const parent = flags & CLONE_PARENT ? p.parent : p;
   if (!parent) return -EINVAL; // pid 1 cannot give its child a parent it does not have
+  if (k.hooks.mayFork && !k.hooks.mayFork()) return -EAGAIN;
   let tlsDesc = null;
   if (flags & CLONE_SETTLS && p.abi.word === 4) {
     tlsDesc = readUserDesc(c, tls);
