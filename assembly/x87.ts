@@ -69,6 +69,7 @@ function stackFault(overflow: bool): void {
   raise(EX_I);
   setFsw(fsw() | SF_FLAG);
   setCodes(overflow ? C1 : 0);
+  stackFaulted = true;
 }
 
 @inline function masked(f: u32): bool { return (fcw() & f) != 0; }
@@ -100,7 +101,10 @@ function storeR(i: u32): void {
 
 // ---- exceptions ---------------------------------------------------------------
 
+let stackFaulted = false; // C1 then tells overflow from underflow
+
 function begin(): void {
+  stackFaulted = false;
   let c = fcw();
   setControls((c >> 10) & 3, false, false);
   setX87Nans(true);
@@ -111,12 +115,12 @@ function begin(): void {
   return pc == 0 ? 24 : pc == 2 ? 53 : 64;
 }
 
-// Fold the operation's flags into FSW (C1 = rounded up when inexact). Returns
+// Fold the operation's flags into FSW (C1 = rounded up, cleared otherwise). Returns
 // false when an unmasked invalid/zero-divide/denormal means no result is stored.
 function finish(): bool {
   let e = exc & 0x3f;
   let s = fsw() | e;
-  if (e & EX_P) s = roundedUp ? s | C1 : s & ~C1;
+  if (!stackFaulted) s = roundedUp ? s | C1 : s & ~C1;
   let unmasked = e & ~fcw() & 0x3f;
   if (unmasked) s |= ES | BUSY;
   setFsw(s);
