@@ -10,7 +10,7 @@ import { rdN } from "./mem";
 import { AF, CF, OF, PF, SF, ZF, getFlags, setFlags } from "./flags";
 import { PFX_66, PFX_F2, PFX_F3, PFX_NONE, mxcsr, pfx, setMxcsr, xget, xmmAddr, xset, xsrc, xsrc32, xsrc64 } from "./sse";
 import {
-  CLS_NAN, EX_D, EX_I, aC, bC, clearExc, daz, dropExc, raise, CMP_EQ, CMP_GT, CMP_LT, CMP_UN, F32_EMAX, F32_EMIN, F64_EMAX, F64_EMIN, RC_ZERO, exc, fadd, fcompare, fdiv,
+  CLS_NAN, EX_D, EX_I, EX_Z, aC, bC, clearExc, daz, dropExc, raise, CMP_EQ, CMP_GT, CMP_LT, CMP_UN, F32_EMAX, F32_EMIN, F64_EMAX, F64_EMIN, RC_ZERO, exc, fadd, fcompare, fdiv,
   fmul, fromInt, fsqrt, pack32, pack64, quietR, rToA, rToB, rc, roundR, setControls, setX87Nans, toInt, unpack32,
   unpack64,
 } from "./softfloat";
@@ -41,12 +41,12 @@ function loadAB(dbl: bool, i: u32): void {
 }
 
 // Each lane's flags are computed alone: a NaN operand or an invalid operation
-// takes precedence over a denormal operand, so that lane raises no D.
+// or a zero divide takes precedence over a denormal operand: that lane raises no D.
 let laneSaved: u32 = 0;
 function laneBegin(): void { laneSaved = exc; clearExc(); }
 function laneEnd(): void {
   let e = exc;
-  if ((e & EX_I) != 0 || aC == CLS_NAN || bC == CLS_NAN) e &= ~EX_D;
+  if ((e & (EX_I | EX_Z)) != 0 || aC == CLS_NAN || bC == CLS_NAN) e &= ~EX_D;
   clearExc();
   raise(e | laneSaved);
 }

@@ -118,6 +118,8 @@ function begin(): void {
 // Fold the operation's flags into FSW (C1 = rounded up, cleared otherwise). Returns
 // false when an unmasked invalid/zero-divide/denormal means no result is stored.
 function finish(): bool {
+  // An invalid operation, a zero divide or a NaN takes precedence over a denormal operand.
+  if ((exc & (EX_I | EX_Z)) != 0 || rC == CLS_NAN) dropExc(EX_D);
   let e = exc & 0x3f;
   let s = fsw() | e;
   if (!stackFaulted) s = roundedUp ? s | C1 : s & ~C1;
@@ -179,7 +181,9 @@ function memoryForm(op: u32, r: u32): void {
           if (!valid(0)) { stackFault(false); if (!finish()) return; wr64(ea, INDEFINITE_SIG); wr16(ea + 8, 0xffff); if (!stopped) pop(); return; }
           let s = slot(0);
           wr64(ea, load<u64>(s)); wr16(ea + 8, <u32>load<u16>(s + 8));
-          if (!stopped) pop();
+          if (stopped) return;
+          pop();
+          setCodes(fsw() & (C0 | C2 | C3)); // exact: C1 = 0
           return;
         }
       }
@@ -236,6 +240,7 @@ function storeFloat(size: u32, popAfter: bool): void {
     return;
   }
   quietR();
+  dropExc(EX_D); // fst raises no D
   if (size == 4) roundR(24, F32_EMIN, F32_EMAX); else roundR(53, F64_EMIN, F64_EMAX);
   let v: u64 = size == 4 ? <u64>pack32() : pack64();
   if (!finishStore()) return;
@@ -254,7 +259,7 @@ function storeInt(size: u32, r: u32): void {
   let bits: i32 = <i32>size << 3;
   let v: i64;
   if (!readSt(0)) v = bits == 64 ? <i64>INT_BIT : -(<i64>1 << (bits - 1));
-  else { rToA(); v = toInt(bits, r == 1 ? RC_ZERO : rc); }
+  else { rToA(); v = toInt(bits, r == 1 ? RC_ZERO : rc); dropExc(EX_D); } // integer stores raise no D
   if (!finishStore()) return;
   wrN(size, ea, <u64>v);
   if (r != 2 && !stopped) pop();
@@ -484,7 +489,7 @@ function d9Math(k: u32): void {
     case 13: case 1: case 3: case 9: { // fscale, fyl2x, fpatan, fyl2xp1: two operands
       if (!readSt(1)) { if (finish()) storeIndefinite(k == 13 ? 0 : 1); if (k != 13) pop(); return; }
       rToB();
-      if (k == 13) { fscale(p); return; }
+      if (k == 13) { fscale(); return; }
       binaryTranscendental(k);
       return;
     }
@@ -535,7 +540,8 @@ function normalizeR(sign: u32, e: i32, m: u64): void {
   roundPack(sign, e - <i32>z, m << z, 0, 64, F80_EMIN, F80_EMAX);
 }
 
-function fscale(p: i32): void {
+// The result keeps the full 64-bit significand: precision control does not apply.
+function fscale(): void {
   // A = ST0, B = ST1
   if (aC == CLS_NAN || bC == CLS_NAN) { nanLarger(); if (finish()) storeR(0); return; }
   if (bC == CLS_INF) {
@@ -552,7 +558,7 @@ function fscale(p: i32): void {
   else { n = <i32>(bM >> <u64>(63 - bE)); if (bS != 0) n = -n; }
   let e = <i64>aE + <i64>n;
   if (e > 0x100000) e = 0x100000; else if (e < -0x100000) e = -0x100000;
-  roundPack(aS, <i32>e, aM, 0, p, F80_EMIN, F80_EMAX);
+  roundPack(aS, <i32>e, aM, 0, 64, F80_EMIN, F80_EMAX);
   if (finish()) storeR(0);
 }
 
