@@ -224,7 +224,10 @@ export function roundPack(sign: u32, exp: i32, hi: u64, lo: u64, prec: i32, emin
   if (inexact) {
     exc |= EX_P;
     if (tiny) exc |= EX_U;
-    if (roundUp(sign, guard, sticky, (kept & 1) != 0)) { kept++; roundedUp = true; }
+    if (roundUp(sign, guard, sticky, (kept & 1) != 0)) {
+      kept++; roundedUp = true;
+      if (kept == 0) { kept = INT_BIT; unit++; } // 64 ones carried out
+    }
   }
   if (kept == 0) { setR(sign, CLS_ZERO, 0, 0); return; }
   let z = <i32>clz<u64>(kept);
