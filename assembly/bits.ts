@@ -1,5 +1,5 @@
 // Bit instructions: bt/bts/btr/btc, bsf/bsr, bswap.
-import { CF, ZF, getFlags, setFlags, sizeMask } from "./flags";
+import { AF, CF, OF, PF, SF, ZF, getFlags, setFlags, sizeMask } from "./flags";
 import { rset } from "./cpu";
 import { rdN, rdNW, wrN } from "./mem";
 import { stopped } from "./cpu";
@@ -52,4 +52,19 @@ export function byteSwap(size: u32, v: u64): u64 {
   if (size == 8) return bswap<u64>(v);
   if (size == 4) return <u64>bswap<u32>(<u32>v);
   return 0; // bswap of a 16-bit register is undefined; Intel and AMD clear it
+}
+
+// popcnt (f3 0f b8): ZF = zero source, the other arithmetic flags cleared.
+export function popcount(size: u32, reg: u32, v: u64): void {
+  v &= sizeMask(size);
+  rset(size, reg, <u64>popcnt<u64>(v), false);
+  setFlags((getFlags() & ~(CF | PF | AF | ZF | SF | OF)) | (v == 0 ? ZF : 0));
+}
+
+// lzcnt (f3 0f bd, advertised as ABM): CF = zero source, ZF = zero result.
+export function lzcnt(size: u32, reg: u32, v: u64): void {
+  v &= sizeMask(size);
+  let n = v == 0 ? <u64>(size << 3) : <u64>clz<u64>(v) - <u64>(64 - (size << 3));
+  rset(size, reg, n, false);
+  setFlags((getFlags() & ~(CF | ZF)) | (v == 0 ? CF : 0) | (n == 0 ? ZF : 0));
 }

@@ -8,8 +8,8 @@ const RAX: u32 = 0, RCX: u32 = 1, RDX: u32 = 2, RBX: u32 = 3;
 // Leaf 1 EDX: FPU (0), TSC (4), CX8 (8), CMOV (15), FXSR (24), SSE (25), SSE2 (26).
 // No MMX: its register forms raise #UD.
 const FEATURES_EDX: u32 = 1 | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24) | (1 << 25) | (1 << 26);
-// Leaf 1 ECX: SSE3 (0), CMPXCHG16B (13). No SSSE3/SSE4, no XSAVE/OSXSAVE/AVX.
-const FEATURES_ECX: u32 = 1 | (1 << 13);
+// Leaf 1 ECX: SSE3 (0), CMPXCHG16B (13), POPCNT (23). No SSSE3/SSE4, no XSAVE/OSXSAVE/AVX.
+const FEATURES_ECX: u32 = 1 | (1 << 13) | (1 << 23);
 
 export function cpuid(): void {
   let leaf = rget32(RAX);
@@ -25,7 +25,7 @@ export function cpuid(): void {
   } else if (leaf == 0x80000000) {
     a = 0x80000001;
   } else if (leaf == 0x80000001) {
-    c = 1; // LAHF/SAHF in 64-bit mode
+    c = 1 | (1 << 5); // LAHF/SAHF in 64-bit mode, ABM (lzcnt)
     d = (1 << 11) | (1 << 29); // SYSCALL, long mode
   }
   rset32(RAX, a); rset32(RBX, b); rset32(RCX, c); rset32(RDX, d);

@@ -11,7 +11,7 @@ import {
 } from "./cpu";
 import {
   adMask, adsize, checkFetchLimit, decodeModrm, decodePrefixes, ea, fetch16, fetch32, fetch64,
-  fetch8, imm8s, immz, mod, opsize, peek8, prepareFetch, reg, rex, rexPresent, rm,
+  fetch8, imm8s, immz, mod, opsize, peek8, prepareFetch, reg, rep, rex, rexPresent, rm,
   segBase, stackOpsize, sx16, sx32, sx8, linear,
 } from "./decode";
 import { curAs, rd16, rdN, rdNW, wr16, wrN, setCurAs } from "./mem";
@@ -24,7 +24,7 @@ import { alu, ALU_CMP, dec, inc, neg } from "./alu";
 import { shiftCount, shiftOp, shld, shrd } from "./shift";
 import { div1, idiv1, imul1, imul2, mul1 } from "./muldiv";
 import { STR_CMPS, STR_LODS, STR_MOVS, STR_SCAS, STR_STOS, stringOp } from "./string";
-import { bitOp, bsf, bsr, byteSwap, bitTestMem } from "./bits";
+import { bitOp, bsf, bsr, byteSwap, bitTestMem, lzcnt, popcount } from "./bits";
 import { bcd } from "./bcd";
 import { cpuid, rdtsc } from "./cpuid";
 import { addRetired } from "./counters";
@@ -550,8 +550,13 @@ function twoByte(): void {
       if (kind != 4) rmSet(opsize, r);
       return;
     }
+    case 0xb8: { // popcnt (f3 only)
+      if (rep != 0xf3) { fault(REASON_UD); return; }
+      decodeModrm(0); let v = rmGet(opsize); if (!stopped) popcount(opsize, reg, v); return;
+    }
+    // f3 0f bc stays bsf: TZCNT needs BMI1, which is not advertised.
     case 0xbc: { decodeModrm(0); let v = rmGet(opsize); if (!stopped) bsf(opsize, reg, v); return; }
-    case 0xbd: { decodeModrm(0); let v = rmGet(opsize); if (!stopped) bsr(opsize, reg, v); return; }
+    case 0xbd: { decodeModrm(0); let v = rmGet(opsize); if (!stopped) { if (rep == 0xf3) lzcnt(opsize, reg, v); else bsr(opsize, reg, v); } return; }
     case 0xc0: case 0xc1: { // xadd
       let size: u32 = op == 0xc0 ? 1 : opsize;
       decodeModrm(0);

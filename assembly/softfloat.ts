@@ -218,14 +218,16 @@ export function roundPack(sign: u32, exp: i32, hi: u64, lo: u64, prec: i32, emin
     guard = k == 0 && (hi >> 63) != 0;
     sticky = k == 0 ? ((hi << 1) != 0 || lo != 0) : (hi != 0 || lo != 0);
   }
+  // Flush-to-zero (SSE, underflow masked) replaces any tiny result, exact or not.
+  if (tiny && ftz) { exc |= EX_U | EX_P; setR(sign, CLS_ZERO, 0, 0); return; }
   let inexact = guard || sticky;
   if (inexact) {
     exc |= EX_P;
-    if (tiny) {
-      exc |= EX_U;
-      if (ftz) { setR(sign, CLS_ZERO, 0, 0); roundedUp = false; return; }
+    if (tiny) exc |= EX_U;
+    if (roundUp(sign, guard, sticky, (kept & 1) != 0)) {
+      kept++; roundedUp = true;
+      if (kept == 0) { kept = INT_BIT; unit++; } // 64 ones carried out
     }
-    if (roundUp(sign, guard, sticky, (kept & 1) != 0)) { kept++; roundedUp = true; }
   }
   if (kept == 0) { setR(sign, CLS_ZERO, 0, 0); return; }
   let z = <i32>clz<u64>(kept);

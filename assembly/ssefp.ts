@@ -10,7 +10,7 @@ import { rdN } from "./mem";
 import { AF, CF, OF, PF, SF, ZF, getFlags, setFlags } from "./flags";
 import { PFX_66, PFX_F2, PFX_F3, PFX_NONE, mxcsr, pfx, setMxcsr, xget, xmmAddr, xset, xsrc, xsrc32, xsrc64 } from "./sse";
 import {
-  CMP_EQ, CMP_GT, CMP_LT, CMP_UN, F32_EMAX, F32_EMIN, F64_EMAX, F64_EMIN, RC_ZERO, exc, fadd, fcompare, fdiv,
+  CLS_NAN, EX_D, EX_I, EX_Z, aC, bC, clearExc, daz, dropExc, raise, CMP_EQ, CMP_GT, CMP_LT, CMP_UN, F32_EMAX, F32_EMIN, F64_EMAX, F64_EMIN, RC_ZERO, exc, fadd, fcompare, fdiv,
   fmul, fromInt, fsqrt, pack32, pack64, quietR, rToA, rToB, rc, roundR, setControls, setX87Nans, toInt, unpack32,
   unpack64,
 } from "./softfloat";
@@ -40,13 +40,30 @@ function loadAB(dbl: bool, i: u32): void {
   else { unpack32(load<u32>(A + (i << 2))); rToA(); unpack32(load<u32>(B + (i << 2))); rToB(); }
 }
 
+// Each lane's flags are computed alone: a NaN operand or an invalid operation
+// or a zero divide takes precedence over a denormal operand: that lane raises no D.
+let laneSaved: u32 = 0;
+function laneBegin(): void { laneSaved = exc; clearExc(); }
+function laneEnd(): void {
+  let e = exc;
+  if ((e & (EX_I | EX_Z)) != 0 || aC == CLS_NAN || bC == CLS_NAN) e &= ~EX_D;
+  clearExc();
+  raise(e | laneSaved);
+}
+
 function storeR(dbl: bool, i: u32): void {
   if (dbl) store<u64>(OUT + (i << 3), pack64()); else store<u32>(OUT + (i << 2), pack32());
 }
 
 // One lane of add/sub/mul/div/sqrt/min/max (opcode 0x51..0x5f).
 function arithLane(op: u32, dbl: bool, i: u32): void {
-  loadAB(dbl, i);
+  laneBegin();
+  arithLaneOp(op, dbl, i);
+  laneEnd();
+}
+
+function arithLaneOp(op: u32, dbl: bool, i: u32): void {
+  if (op != 0x51) loadAB(dbl, i);
   let prec: i32 = dbl ? 53 : 24, emin = dbl ? F64_EMIN : F32_EMIN, emax = dbl ? F64_EMAX : F32_EMAX;
   switch (op) {
     case 0x58: fadd(false, prec, emin, emax); break;
@@ -55,7 +72,7 @@ function arithLane(op: u32, dbl: bool, i: u32): void {
     case 0x5e: fdiv(prec, emin, emax); break;
     case 0x51: { // sqrt of the source operand
       if (dbl) { unpack64(load<u64>(B + (i << 3))); } else { unpack32(load<u32>(B + (i << 2))); }
-      rToA();
+      rToA(); rToB();
       fsqrt(prec, emin, emax);
       break;
     }
@@ -63,8 +80,14 @@ function arithLane(op: u32, dbl: bool, i: u32): void {
       let c = fcompare(true);
       let first = op == 0x5d ? c == CMP_LT : c == CMP_GT;
       let src = first ? A : B;
-      if (dbl) store<u64>(OUT + (i << 3), load<u64>(src + (i << 3)));
-      else store<u32>(OUT + (i << 2), load<u32>(src + (i << 2)));
+      // Under DAZ a denormal comes out as the zero it was read as.
+      if (dbl) {
+        let v = load<u64>(src + (i << 3));
+        store<u64>(OUT + (i << 3), daz && (v & 0x7ff0000000000000) == 0 ? v & 0x8000000000000000 : v);
+      } else {
+        let v = load<u32>(src + (i << 2));
+        store<u32>(OUT + (i << 2), daz && (v & 0x7f800000) == 0 ? v & 0x80000000 : v);
+      }
       return;
     }
   }
@@ -115,9 +138,11 @@ function compareMask(): void {
   let n: u32 = pfx >= PFX_F2 ? 1 : dbl ? 2 : 4;
   begin();
   for (let i: u32 = 0; i < n; i++) {
+    laneBegin();
     loadAB(dbl, i);
     let signaling = pred == 1 || pred == 2 || pred == 5 || pred == 6;
     let c = fcompare(signaling);
+    laneEnd();
     let t: bool;
     switch (pred & 3) {
       case 0: t = c == CMP_EQ; break;
@@ -138,8 +163,10 @@ function compareFlags(signaling: bool): void {
   let dbl = pfx == PFX_66;
   if (!operands(true, dbl, 0)) return;
   begin();
+  laneBegin();
   loadAB(dbl, 0);
   let c = fcompare(signaling);
+  laneEnd();
   if (!finish()) return;
   let f = getFlags() & ~(OF | SF | AF | ZF | PF | CF);
   if (c == CMP_UN) f |= ZF | PF | CF;
@@ -189,11 +216,13 @@ function convertInt(op: u32): void {
       if (fromInts) { fromInt(<i64>load<i32>(B + (i << 2)), 24, F32_EMIN, F32_EMAX); store<u32>(OUT + (i << 2), pack32()); }
       else { unpack32(load<u32>(B + (i << 2))); rToA(); store<i32>(OUT + (i << 2), <i32>toInt(32, mode)); }
     }
+    if (!fromInts) dropExc(EX_D); // conversions to integers raise no D
   } else {
     for (let i: u32 = 0; i < 2; i++) {
       if (fromInts) { fromInt(<i64>load<i32>(B + (i << 2)), 53, F64_EMIN, F64_EMAX); store<u64>(OUT + (i << 3), pack64()); }
       else { unpack64(load<u64>(B + (i << 3))); rToA(); store<i32>(OUT + (i << 2), <i32>toInt(32, mode)); }
     }
+    if (!fromInts) dropExc(EX_D);
   }
   if (finish()) xset(reg, v128.load(OUT));
 }
@@ -224,6 +253,7 @@ function toGpr(truncate: bool): void {
   rToA();
   let bits: i32 = opsize == 8 ? 64 : 32;
   let r = toInt(bits, truncate ? RC_ZERO : rc);
+  dropExc(EX_D); // conversions to integers raise no D
   if (!finish()) return;
   if (bits == 64) rset64(reg, <u64>r); else rset32(reg, <u32>r);
 }
@@ -239,13 +269,15 @@ function horizontal(op: u32): void {
   // Copy the inputs: the horizontal forms pair lanes within one operand.
   let sa = v128.load(A), sb = v128.load(B);
   for (let i: u32 = 0; i < n; i++) {
-    if (op == 0xd0) { loadAB(dbl, i); fadd((i & 1) == 0, prec, emin, emax); storeR(dbl, i); continue; }
+    laneBegin();
+    if (op == 0xd0) { loadAB(dbl, i); fadd((i & 1) == 0, prec, emin, emax); storeR(dbl, i); laneEnd(); continue; }
     let src = i < n / 2 ? sa : sb;
     let j = (i % (n / 2)) * 2;
     v128.store(A, src); v128.store(B, src);
     if (dbl) { unpack64(load<u64>(A + (j << 3))); rToA(); unpack64(load<u64>(B + ((j + 1) << 3))); rToB(); }
     else { unpack32(load<u32>(A + (j << 2))); rToA(); unpack32(load<u32>(B + ((j + 1) << 2))); rToB(); }
     fadd(op == 0x7d, prec, emin, emax);
+    laneEnd();
     storeR(dbl, i);
   }
   if (finish()) xset(reg, v128.load(OUT));

@@ -14,7 +14,7 @@ import {
   aC, aE, aM, aS, bC, bE, bM, bS, defaultNaN, exc, fadd, fcompare, fdiv, fmul, fromInt, fsqrt, isSignaling,
   nanLarger, pack32, pack64, pack80, packedMant, quietR, rC, rE, rM, rS, rToA, rToB, raise, rc, roundPack, roundR,
   roundToIntegral, roundedUp, setA, setControls, setR, setX87Nans, swapAB, toInt, unpack32, unpack64, unpack80,
-  aToR, dropExc,
+  aToR, dropExc, setB,
 } from "./softfloat";
 
 const C0: u32 = 0x100, C1: u32 = 0x200, C2: u32 = 0x400, C3: u32 = 0x4000;
@@ -69,6 +69,7 @@ function stackFault(overflow: bool): void {
   raise(EX_I);
   setFsw(fsw() | SF_FLAG);
   setCodes(overflow ? C1 : 0);
+  stackFaulted = true;
 }
 
 @inline function masked(f: u32): bool { return (fcw() & f) != 0; }
@@ -100,7 +101,10 @@ function storeR(i: u32): void {
 
 // ---- exceptions ---------------------------------------------------------------
 
+let stackFaulted = false; // C1 then tells overflow from underflow
+
 function begin(): void {
+  stackFaulted = false;
   let c = fcw();
   setControls((c >> 10) & 3, false, false);
   setX87Nans(true);
@@ -111,12 +115,14 @@ function begin(): void {
   return pc == 0 ? 24 : pc == 2 ? 53 : 64;
 }
 
-// Fold the operation's flags into FSW (C1 = rounded up when inexact). Returns
+// Fold the operation's flags into FSW (C1 = rounded up, cleared otherwise). Returns
 // false when an unmasked invalid/zero-divide/denormal means no result is stored.
 function finish(): bool {
+  // An invalid operation, a zero divide or a NaN takes precedence over a denormal operand.
+  if ((exc & (EX_I | EX_Z)) != 0 || rC == CLS_NAN) dropExc(EX_D);
   let e = exc & 0x3f;
   let s = fsw() | e;
-  if (e & EX_P) s = roundedUp ? s | C1 : s & ~C1;
+  if (!stackFaulted) s = roundedUp ? s | C1 : s & ~C1;
   let unmasked = e & ~fcw() & 0x3f;
   if (unmasked) s |= ES | BUSY;
   setFsw(s);
@@ -175,7 +181,9 @@ function memoryForm(op: u32, r: u32): void {
           if (!valid(0)) { stackFault(false); if (!finish()) return; wr64(ea, INDEFINITE_SIG); wr16(ea + 8, 0xffff); if (!stopped) pop(); return; }
           let s = slot(0);
           wr64(ea, load<u64>(s)); wr16(ea + 8, <u32>load<u16>(s + 8));
-          if (!stopped) pop();
+          if (stopped) return;
+          pop();
+          setCodes(fsw() & (C0 | C2 | C3)); // exact: C1 = 0
           return;
         }
       }
@@ -232,6 +240,7 @@ function storeFloat(size: u32, popAfter: bool): void {
     return;
   }
   quietR();
+  dropExc(EX_D); // fst raises no D
   if (size == 4) roundR(24, F32_EMIN, F32_EMAX); else roundR(53, F64_EMIN, F64_EMAX);
   let v: u64 = size == 4 ? <u64>pack32() : pack64();
   if (!finishStore()) return;
@@ -250,7 +259,7 @@ function storeInt(size: u32, r: u32): void {
   let bits: i32 = <i32>size << 3;
   let v: i64;
   if (!readSt(0)) v = bits == 64 ? <i64>INT_BIT : -(<i64>1 << (bits - 1));
-  else { rToA(); v = toInt(bits, r == 1 ? RC_ZERO : rc); }
+  else { rToA(); v = toInt(bits, r == 1 ? RC_ZERO : rc); dropExc(EX_D); } // integer stores raise no D
   if (!finishStore()) return;
   wrN(size, ea, <u64>v);
   if (r != 2 && !stopped) pop();
@@ -480,7 +489,7 @@ function d9Math(k: u32): void {
     case 13: case 1: case 3: case 9: { // fscale, fyl2x, fpatan, fyl2xp1: two operands
       if (!readSt(1)) { if (finish()) storeIndefinite(k == 13 ? 0 : 1); if (k != 13) pop(); return; }
       rToB();
-      if (k == 13) { fscale(p); return; }
+      if (k == 13) { fscale(); return; }
       binaryTranscendental(k);
       return;
     }
@@ -531,7 +540,8 @@ function normalizeR(sign: u32, e: i32, m: u64): void {
   roundPack(sign, e - <i32>z, m << z, 0, 64, F80_EMIN, F80_EMAX);
 }
 
-function fscale(p: i32): void {
+// The result keeps the full 64-bit significand: precision control does not apply.
+function fscale(): void {
   // A = ST0, B = ST1
   if (aC == CLS_NAN || bC == CLS_NAN) { nanLarger(); if (finish()) storeR(0); return; }
   if (bC == CLS_INF) {
@@ -548,7 +558,7 @@ function fscale(p: i32): void {
   else { n = <i32>(bM >> <u64>(63 - bE)); if (bS != 0) n = -n; }
   let e = <i64>aE + <i64>n;
   if (e > 0x100000) e = 0x100000; else if (e < -0x100000) e = -0x100000;
-  roundPack(aS, <i32>e, aM, 0, p, F80_EMIN, F80_EMAX);
+  roundPack(aS, <i32>e, aM, 0, 64, F80_EMIN, F80_EMAX);
   if (finish()) storeR(0);
 }
 
@@ -596,11 +606,25 @@ function ldexp(m: f64, e: i32): f64 {
   return m * reinterpret<f64>(<u64>(e + 1023) << 52);
 }
 
-// A double into R (exact), then rounded to the precision control.
+// A double into R (exact). Precision control does not apply to transcendentals.
 function f64ToR(v: f64): void {
+  let d = exc & EX_D;
   unpack64(reinterpret<u64>(v));
   dropExc(EX_D);
-  roundR(prec(), F80_EMIN, F80_EMAX);
+  raise(d);
+}
+
+// Arguments too small for a double: sin x and tan x are just below and above
+// x in magnitude, cos x just below 1, 2^x - 1 = x ln 2; rounded at 64 bits by RC.
+// True when handled.
+function tinyTranscendental(k: u32): bool {
+  if (aC != CLS_NORMAL || aE >= -40) return false;
+  if (k == 0) { setB(0, CLS_NORMAL, -1, 0xb17217f7d1cf79ac); fmul(64, F80_EMIN, F80_EMAX); raise(EX_P); return true; }
+  if (k == 15) roundPack(0, -1, 0xffffffffffffffff, 0xffffffffffffffff, 64, F80_EMIN, F80_EMAX);
+  else if (k == 2) roundPack(aS, aE, aM, 1, 64, F80_EMIN, F80_EMAX);
+  else if (aM == INT_BIT) roundPack(aS, aE - 1, 0xffffffffffffffff, 0xffffffffffffffff, 64, F80_EMIN, F80_EMAX);
+  else roundPack(aS, aE, aM - 1, 0xffffffffffffffff, 64, F80_EMIN, F80_EMAX);
+  return true;
 }
 
 function unaryTranscendental(k: u32): void {
@@ -612,8 +636,16 @@ function unaryTranscendental(k: u32): void {
     if (aC == CLS_NORMAL && aE >= 63) { setCodes(C2); return; }
   }
   let r0: f64 = 0, r1: f64 = 0;
+  if (tinyTranscendental(k)) {
+    if (!finish()) return;
+    storeR(0);
+    setCodes(fsw() & (C0 | C1 | C3));
+    if (k == 2) { setR(0, CLS_NORMAL, 0, INT_BIT); pushR(); } // fptan pushes 1
+    else if (k == 11) { roundPack(0, -1, 0xffffffffffffffff, 0xffffffffffffffff, 64, F80_EMIN, F80_EMAX); pushR(); } // cos x
+    return;
+  }
   switch (k) {
-    case 0: r0 = Math.pow(2.0, x) - 1.0; if (Math.abs(x) < 1e-10) r0 = x * 0.6931471805599453; break; // f2xm1
+    case 0: r0 = Math.expm1(x * 0.6931471805599453); break; // f2xm1
     case 14: r0 = Math.sin(x); break;
     case 15: r0 = Math.cos(x); break;
     case 11: r0 = Math.sin(x); r1 = Math.cos(x); break;
@@ -634,6 +666,22 @@ function unaryTranscendental(k: u32): void {
 function binaryTranscendental(k: u32): void {
   // A = ST0, B = ST1; the result replaces ST1 and ST0 is popped.
   if (aC == CLS_NAN || bC == CLS_NAN) { nanLarger(); if (finish()) storeR(1); pop(); return; }
+  if (k == 3) { // fpatan needs only the ratio: scale both into double range
+    let shift = aC == CLS_NORMAL && bC == CLS_NORMAL ? (aE > bE ? aE : bE) : aC == CLS_NORMAL ? aE : bC == CLS_NORMAL ? bE : 0;
+    if (aC == CLS_NORMAL) setA(aS, aC, aE - shift, aM);
+    if (bC == CLS_NORMAL) setB(bS, bC, bE - shift, bM);
+  }
+  if (k == 1 && aC == CLS_NORMAL && aS == 0 && bC != CLS_INF) {
+    // fyl2x of a positive finite x: log2 x = exponent + log2 of the significand
+    // (exact for a power of two), times y in 80-bit so that y keeps its range
+    if (aM == INT_BIT) fromInt(<i64>aE, 64, F80_EMIN, F80_EMAX);
+    else { f64ToR(<f64>aE + Math.log2(<f64>aM * 1.0842021724855044e-19)); raise(EX_P); }
+    rToA();
+    fmul(64, F80_EMIN, F80_EMAX);
+    if (finish()) storeR(1);
+    pop();
+    return;
+  }
   let x = aToF64();
   swapAB();
   let y = aToF64();
@@ -641,11 +689,24 @@ function binaryTranscendental(k: u32): void {
   let r: f64;
   if (k == 3) r = Math.atan2(y, x); // fpatan
   else {
-    if (k == 1 && (x < 0 || (x == 0 && y == 0) || (x == 1 && Math.abs(y) == Infinity))) { raise(EX_I); defaultNaN(); if (finish()) storeR(1); pop(); return; }
-    if (k == 1 && x == 0) raise(EX_Z);
+    if (k == 1 && ((aS != 0 && aC != CLS_ZERO) || (aC == CLS_ZERO && bC == CLS_ZERO) || (x == 1 && bC == CLS_INF))) {
+      raise(EX_I); defaultNaN(); if (finish()) storeR(1); pop(); return;
+    }
+    if (k == 1 && aC == CLS_ZERO) { // ±0: -inf times y, a zero divide
+      raise(EX_Z); setR(bS ^ 1, CLS_INF, 0, INT_BIT); if (finish()) storeR(1); pop(); return;
+    }
+    if (k == 9 && bC == CLS_NORMAL && aC == CLS_NORMAL) { // fyl2xp1: log2(1 + x) in double, times y in 80-bit
+      f64ToR(Math.log1p(x) * 1.4426950408889634);
+      raise(EX_P);
+      rToA();
+      fmul(64, F80_EMIN, F80_EMAX);
+      if (finish()) storeR(1);
+      pop();
+      return;
+    }
     r = k == 1 ? y * Math.log2(x) : y * (Math.log1p(x) * 1.4426950408889634);
   }
-  raise(EX_P);
+  if (r != 0 || k != 3) raise(EX_P); // atan2(±0, x > 0) is exact
   f64ToR(r);
   if (finish()) storeR(1);
   pop();
@@ -766,7 +827,10 @@ function fbstp(): void {
   else {
     rToA(); neg = aS != 0;
     v = toInt(64, rc);
-    if (v != <i64>INT_BIT && (v > 999999999999999999 || v < -999999999999999999)) { raise(EX_I); v = <i64>INT_BIT; }
+    dropExc(EX_D); // integer stores raise no D
+    if (v == <i64>INT_BIT || v > 999999999999999999 || v < -999999999999999999) {
+      dropExc(EX_P); raise(EX_I); v = <i64>INT_BIT; // out of range: invalid, not inexact
+    }
   }
   if (!finishStore()) return;
   if (v == <i64>INT_BIT) { wr64(ea, 0xc000000000000000); wr16(ea + 8, 0xffff); if (!stopped) pop(); return; }
