@@ -6,40 +6,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { constants, tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CFLAGS_I386 as cflags, build, buildNasm, checkTools, fail } from './toolchain.js';
 
 const root = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
 const srcDir = join(root, 'src');
 const binDir = join(root, 'bin', 'i386');
 const expectedDir = join(root, 'expected');
-const cflags = ['-m32', '-static', '-O1', '-fno-stack-protector'];
-
-function fail(message) {
-  throw new Error(message);
-}
-
-// Tools run in src/ on bare file names so that no checkout path ends up in a
-// binary: a rebuild on another machine with the same toolchain is byte-identical.
-function tool(cmd, args, input) {
-  return spawnSync(cmd, args, { cwd: srcDir, input, encoding: 'utf8' });
-}
-
-function build(cmd, args) {
-  const r = tool(cmd, args);
-  if (r.error || r.status !== 0) fail(`${cmd} ${args.join(' ')} failed:\n${r.error ?? r.stderr}`);
-}
-
-function checkTools(tmp) {
-  const probes = [
-    ['nasm', ['-v'], 'nasm'],
-    ['ld', ['-V'], 'binutils'],
-    // gcc alone is not enough: -m32 -static needs the i386 libc and libgcc.
-    ['gcc', [...cflags, '-x', 'c', '-', '-o', join(tmp, 'probe')], 'gcc-multilib', 'int main(void) { return 0; }'],
-  ];
-  for (const [cmd, args, pkg, input] of probes) {
-    const r = tool(cmd, args, input);
-    if (r.error || r.status !== 0) fail(`${cmd} ${args[0]} does not work: install the Debian package ${pkg}`);
-  }
-}
 
 function buildAll(tmp) {
   rmSync(binDir, { recursive: true, force: true });
@@ -49,11 +21,9 @@ function buildAll(tmp) {
     const { name, ext } = parse(file);
     const out = join(binDir, name);
     if (ext === '.asm') {
-      const obj = join(tmp, `${name}.o`);
-      build('nasm', ['-f', 'elf32', '-o', obj, file]);
-      build('ld', ['-m', 'elf_i386', '-o', out, obj]);
+      buildNasm(srcDir, file, out, tmp);
     } else if (ext === '.c') {
-      build('gcc', [...cflags, '-o', out, file]);
+      build(srcDir, 'gcc', [...cflags, '-o', out, file]);
     } else {
       continue; // an include file
     }
@@ -78,7 +48,7 @@ function runNative({ name, args, env }) {
 const manifest = JSON.parse(readFileSync(join(root, 'fixtures.json'), 'utf8'));
 const tmp = mkdtempSync(join(tmpdir(), 'forkbox-fixtures-'));
 try {
-  checkTools(tmp);
+  checkTools(srcDir, tmp, [['gcc', cflags, 'gcc-multilib']]);
   const built = buildAll(tmp);
   const listed = manifest.map((f) => f.name);
   const unlisted = built.filter((n) => !listed.includes(n));
