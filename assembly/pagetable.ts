@@ -78,7 +78,10 @@ function unshare(src: usize, depth: u32): usize {
 }
 
 function freeBelow(table: usize, depth: u32): void {
-  for (let i: usize = 0; i < PAGE_SIZE; i += 4) freeEntry(load<u32>(table + i), depth);
+  for (let i: usize = 0; i < PAGE_SIZE; i += 4) {
+    let v = load<u32>(table + i);
+    if (v & PTE_P) freeEntry(v, depth); // most entries are empty or lazy: no call
+  }
   frameUnref(table);
 }
 
@@ -120,9 +123,15 @@ function protBits(prot: u32): u32 {
 // Map [va, va+len) as zero-fill-on-demand with prot, dropping what was there.
 export function asMap(as: u32, va: u64, len: u64, prot: u32): i32 {
   let bits = PTE_LAZY | protBits(prot);
+  let e: usize = 0;
   for (let p = va & ~<u64>PAGE_MASK; p < va + len; p += PAGE_SIZE) {
-    let e = asWalk(as, p, WALK_CREATE);
-    if (!e) return -1;
+    // One walk per leaf table: the entries of consecutive pages are adjacent.
+    if (!e || ((p >> PAGE_SHIFT) & 1023) == 0) {
+      e = asWalk(as, p, WALK_CREATE);
+      if (!e) return -1;
+    } else {
+      e += 4;
+    }
     freeEntry(load<u32>(e), 1);
     store<u32>(e, bits);
     tlbInvalidate(p >> PAGE_SHIFT);
