@@ -19,17 +19,29 @@ export function asNew(levels: u32): u32 {
   return root ? <u32>root | levels : 0;
 }
 
-// Linear address of the leaf entry for va, or 0. With create, missing tables
-// are allocated (0 is then returned only when memory is exhausted).
-export function asWalk(as: u32, va: u64, create: bool): usize {
+// How asWalk treats the tables on the way: READ only looks; WRITE first
+// copies any table shared with another address space (the caller is about to
+// change an entry); CREATE also allocates missing tables.
+export const WALK_READ: u32 = 0;
+export const WALK_WRITE: u32 = 1;
+export const WALK_CREATE: u32 = 2;
+
+// Linear address of the leaf entry for va, or 0 (unmapped, or with WRITE and
+// CREATE: memory exhausted).
+export function asWalk(as: u32, va: u64, mode: u32): usize {
   let table = rootOf(as);
   let shift = topShift(levelsOf(as));
   while (shift > PAGE_SHIFT) {
     let e = table + (<usize>((va >> shift) & 1023) << 2);
     let v = load<u32>(e);
     if (!(v & PTE_P)) {
-      if (!create) return 0;
+      if (mode != WALK_CREATE) return 0;
       let t = frameAllocZero();
+      if (!t) return 0;
+      v = <u32>t | PTE_P;
+      store<u32>(e, v);
+    } else if (mode != WALK_READ && frameRefs(<usize>(v & ~PAGE_MASK)) > 1) {
+      let t = unshare(<usize>(v & ~PAGE_MASK), <u32>(shift - PAGE_SHIFT) / 10);
       if (!t) return 0;
       v = <u32>t | PTE_P;
       store<u32>(e, v);
@@ -40,19 +52,21 @@ export function asWalk(as: u32, va: u64, create: bool): usize {
   return table + (<usize>((va >> PAGE_SHIFT) & 1023) << 2);
 }
 
-function cloneTable(src: usize, depth: u32): usize {
+// Below the root, a table may be shared by several address spaces (its
+// frame's reference count says by how many): fork copies only the root, and
+// a table is copied for one space when that space is about to change it.
+// The copy takes a reference on everything the table names; at the leaf
+// level (depth 1) writable pages become copy-on-write in both copies, except
+// MAP_SHARED ones, which both keep writable. While
+// a table is shared no space has a write TLB entry through it, because every
+// write goes through asResolve, which walks with WALK_WRITE.
+function unshare(src: usize, depth: u32): usize {
   let dst = frameAlloc();
   if (!dst) return 0;
   for (let i: usize = 0; i < PAGE_SIZE; i += 4) {
     let v = load<u32>(src + i);
-    if (depth > 1) {
-      if (v & PTE_P) {
-        let t = cloneTable(<usize>(v & ~PAGE_MASK), depth - 1);
-        if (!t) { store<u32>(dst + i, 0); freeBelow(dst, i, depth); return 0; }
-        v = <u32>t | PTE_P;
-      }
-    } else if (v & PTE_P) {
-      if (v & PTE_W && !(v & PTE_SHARED)) {
+    if (v & PTE_P) {
+      if (depth == 1 && (v & PTE_W) && !(v & PTE_SHARED)) {
         v = (v & ~PTE_W) | PTE_COW;
         store<u32>(src + i, v);
       }
@@ -60,31 +74,42 @@ function cloneTable(src: usize, depth: u32): usize {
     }
     store<u32>(dst + i, v);
   }
+  frameUnref(src);
   return dst;
 }
 
-// The entries of table below byte offset `end` (used to undo a partial clone).
-function freeBelow(table: usize, end: usize, depth: u32): void {
-  for (let i: usize = 0; i < end; i += 4) freeEntry(load<u32>(table + i), depth);
+function freeBelow(table: usize, depth: u32): void {
+  for (let i: usize = 0; i < PAGE_SIZE; i += 4) {
+    let v = load<u32>(table + i);
+    if (v & PTE_P) freeEntry(v, depth); // most entries are empty or lazy: no call
+  }
   frameUnref(table);
 }
 
+// Drop one entry's reference; a table still shared with another space stays.
 function freeEntry(v: u32, depth: u32): void {
   if (!(v & PTE_P)) return;
-  if (depth > 1) freeBelow(<usize>(v & ~PAGE_MASK), PAGE_SIZE, depth - 1);
-  else frameUnref(<usize>(v & ~PAGE_MASK));
+  let f = <usize>(v & ~PAGE_MASK);
+  if (depth > 1 && frameRefs(f) == 1) freeBelow(f, depth - 1);
+  else frameUnref(f);
 }
 
-// fork: a new address space sharing every frame; writable pages become COW in
-// both, except MAP_SHARED ones, which both keep writable.
+// fork: a new root sharing every table below it with the parent.
 export function asClone(as: u32): u32 {
-  let root = cloneTable(rootOf(as), levelsOf(as));
-  tlbFlush(); // the parent's cached write permissions are gone
-  return root ? <u32>root | levelsOf(as) : 0;
+  let src = rootOf(as);
+  let dst = frameAlloc();
+  if (!dst) return 0;
+  memory.copy(dst, src, PAGE_SIZE);
+  for (let i: usize = 0; i < PAGE_SIZE; i += 4) {
+    let v = load<u32>(src + i);
+    if (v & PTE_P) frameRef(<usize>(v & ~PAGE_MASK));
+  }
+  tlbFlush(); // the parent may not write through its now shared tables without a fault
+  return <u32>dst | levelsOf(as);
 }
 
 export function asFree(as: u32): void {
-  freeBelow(rootOf(as), PAGE_SIZE, levelsOf(as));
+  freeBelow(rootOf(as), levelsOf(as));
   tlbFlush();
 }
 
@@ -102,9 +127,15 @@ function protBits(prot: u32): u32 {
 // first touch still shares them.
 export function asMap(as: u32, va: u64, len: u64, prot: u32): i32 {
   let bits = protBits(prot);
+  let e: usize = 0;
   for (let p = va & ~<u64>PAGE_MASK; p < va + len; p += PAGE_SIZE) {
-    let e = asWalk(as, p, true);
-    if (!e) return -1;
+    // One walk per leaf table: the entries of consecutive pages are adjacent.
+    if (!e || ((p >> PAGE_SHIFT) & 1023) == 0) {
+      e = asWalk(as, p, WALK_CREATE);
+      if (!e) return -1;
+    } else {
+      e += 4;
+    }
     freeEntry(load<u32>(e), 1);
     if (bits & PTE_SHARED) {
       let f = frameAllocZero();
@@ -120,7 +151,7 @@ export function asMap(as: u32, va: u64, len: u64, prot: u32): i32 {
 
 export function asUnmap(as: u32, va: u64, len: u64): void {
   for (let p = va & ~<u64>PAGE_MASK; p < va + len; p += PAGE_SIZE) {
-    let e = asWalk(as, p, false);
+    let e = asWalk(as, p, WALK_WRITE);
     if (!e) continue;
     freeEntry(load<u32>(e), 1);
     store<u32>(e, 0);
@@ -131,7 +162,7 @@ export function asUnmap(as: u32, va: u64, len: u64): void {
 export function asProtect(as: u32, va: u64, len: u64, prot: u32): void {
   let bits = protBits(prot);
   for (let p = va & ~<u64>PAGE_MASK; p < va + len; p += PAGE_SIZE) {
-    let e = asWalk(as, p, false);
+    let e = asWalk(as, p, WALK_WRITE);
     if (!e) continue;
     let v = load<u32>(e);
     if (!(v & (PTE_P | PTE_LAZY))) continue;
@@ -159,13 +190,19 @@ export let resolveError: u32 = 0;
 // The frame backing va for this access, after materialising a lazy page or
 // breaking copy-on-write; 0 on a fault (resolveError says which).
 export function asResolve(as: u32, va: u64, access: u32): usize {
-  let e = asWalk(as, va, false);
+  let e = asWalk(as, va, WALK_READ);
   let v: u32 = e ? load<u32>(e) : 0;
   if (!(v & (PTE_P | PTE_LAZY))) { resolveError = access; return 0; }
   let ok = access == ACCESS_WRITE ? (v & (PTE_W | PTE_COW)) != 0
          : access == ACCESS_FETCH ? (v & PTE_X) != 0
          : (v & PTE_R) != 0;
   if (!ok) { resolveError = access | FAULT_PRESENT; return 0; }
+  if (access == ACCESS_WRITE || (v & PTE_LAZY)) {
+    // About to write the page or its entry: make the tables on the way private.
+    e = asWalk(as, va, WALK_WRITE);
+    if (!e) { resolveError = access | FAULT_NOMEM; return 0; }
+    v = load<u32>(e);
+  }
   if (v & PTE_LAZY) {
     let f = frameAllocZero();
     if (!f) { resolveError = access | FAULT_NOMEM; return 0; }

@@ -7,43 +7,17 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileS
 import { constants, tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
 import { ARCHES, FIXTURES, fixtureRuns, readManifest } from '../test/fixtures/manifest.js';
+import { CFLAGS_I386, build, buildNasm, checkTools, fail } from './toolchain.js';
 
 const srcDir = join(FIXTURES, 'src');
 const expectedDir = join(FIXTURES, 'expected');
-const common = ['-static', '-O1', '-fno-stack-protector'];
+const common = CFLAGS_I386.filter((f) => f !== '-m32');
 // How each (arch, libc) pair compiles C.
 const compilers = {
-  'i386 glibc': ['gcc', ['-m32', ...common], 'gcc-multilib'],
+  'i386 glibc': ['gcc', CFLAGS_I386, 'gcc-multilib'],
   'x86_64 glibc': ['gcc', common, 'gcc'],
   'x86_64 musl': ['musl-gcc', common, 'musl-tools'],
 };
-
-function fail(message) {
-  throw new Error(message);
-}
-
-// Tools run in src/ on bare file names so that no checkout path ends up in a
-// binary: a rebuild on another machine with the same toolchain is byte-identical.
-function tool(cmd, args, input) {
-  return spawnSync(cmd, args, { cwd: srcDir, input, encoding: 'utf8' });
-}
-
-function build(cmd, args) {
-  const r = tool(cmd, args);
-  if (r.error || r.status !== 0) fail(`${cmd} ${args.join(' ')} failed:\n${r.error ?? r.stderr}`);
-}
-
-function checkTools(tmp) {
-  const probes = [['nasm', ['-v'], 'nasm'], ['ld', ['-V'], 'binutils']];
-  // A compiler alone is not enough: -static needs that target's libc and libgcc.
-  for (const [cmd, flags, pkg] of Object.values(compilers)) {
-    probes.push([cmd, [...flags, '-x', 'c', '-', '-o', join(tmp, 'probe')], pkg, 'int main(void) { return 0; }']);
-  }
-  for (const [cmd, args, pkg, input] of probes) {
-    const r = tool(cmd, args, input);
-    if (r.error || r.status !== 0) fail(`${cmd} ${args.join(' ')} does not work: install the Debian package ${pkg}`);
-  }
-}
 
 function buildAll(tmp, runs) {
   for (const arch of ARCHES) {
@@ -61,12 +35,10 @@ function buildAll(tmp, runs) {
     const out = join(run.binDir, run.bin);
     if (run.libc === 'none') {
       if (run.arch !== 'i386') fail(`${run.name}: NASM fixtures are i386 only`);
-      const obj = join(tmp, `${run.name}.o`);
-      build('nasm', ['-f', 'elf32', '-o', obj, `${run.name}.asm`]);
-      build('ld', ['-m', 'elf_i386', '-o', out, obj]);
+      buildNasm(srcDir, `${run.name}.asm`, out, tmp);
     } else {
       const [cmd, flags] = compilers[`${run.arch} ${run.libc}`];
-      build(cmd, [...flags, '-o', out, `${run.name}.c`, '-lm']);
+      build(srcDir, cmd, [...flags, '-o', out, `${run.name}.c`, '-lm']);
     }
   }
 }
@@ -105,7 +77,7 @@ function runNative(run) {
 
 const tmp = mkdtempSync(join(tmpdir(), 'forkbox-fixtures-'));
 try {
-  checkTools(tmp);
+  checkTools(srcDir, tmp, Object.values(compilers));
   const runs = fixtureRuns(readManifest());
   buildAll(tmp, runs);
   copyFiles();

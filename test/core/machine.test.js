@@ -217,4 +217,29 @@ test('self-modifying code on the other code page, across a page-crossing instruc
 
 function le32(v) { return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff]; }
 
+
+test('fork shares page tables: a map, unmap or protect in one clone leaves the others alone', () => {
+  const m = machine([]);
+  m.write32(DATA, 0x55555555);
+  m.write32(DATA + 0x1000, 0x66666666);
+  const used = core.statFramesUsed();
+  const child = core.addressSpaceClone(m.as);
+  const grand = core.addressSpaceClone(child);
+  const read32 = (va, as) => new DataView(m.read(va, 4, as).buffer).getUint32(0, true);
+  core.addressSpaceUnmap(child, DATA, L.PAGE_SIZE);
+  assert.throws(() => m.read(DATA, 4, child), /not mapped/);
+  assert.is(m.read32(DATA), 0x55555555, 'parent keeps the page');
+  assert.is(read32(DATA, grand), 0x55555555, 'grandchild keeps the page');
+  core.addressSpaceProtect(grand, DATA + 0x1000, L.PAGE_SIZE, L.PROT_READ);
+  m.write32(DATA + 0x1000, 0x77777777); // still writable in the parent
+  assert.is(read32(DATA + 0x1000, grand), 0x66666666);
+  assert.is(read32(DATA + 0x1000, child), 0x66666666);
+  assert.is(core.addressSpaceMap(child, DATA, L.PAGE_SIZE, L.PROT_READ | L.PROT_WRITE), 0);
+  assert.is(read32(DATA, child), 0, 'a fresh zero page in the child');
+  assert.is(m.read32(DATA), 0x55555555);
+  core.addressSpaceFree(child);
+  core.addressSpaceFree(grand);
+  assert.is(core.statFramesUsed(), used, 'every frame is back');
+});
+
 test.run();
