@@ -1,9 +1,6 @@
 // The kernel: process table, the scheduler over run(task, budget), traps, and
 // the process life cycle (fork, exec, exit, reaping).
-import {
-  CPU_AS, CPU_FAULT_ADDR, CPU_ICOUNT, CPU_INSN_ADDR, REASON_BREAKPOINT, REASON_BUDGET, REASON_DE, REASON_GP,
-  REASON_INT80, REASON_PAGE_FAULT, REASON_SYSCALL, REASON_UD,
-} from "../../assembly/layout.js";
+import { CPU_AS, CPU_ICOUNT, REASON_BUDGET, REASON_INT80, REASON_SYSCALL } from "../../assembly/layout.js";
 import type { Core } from "../core/core.js";
 import { GuestMemory } from "../core/memory.js";
 import type { Platform } from "../platform/platform.js";
@@ -14,7 +11,10 @@ import { HostOutput, StdinFile, StdoutFile } from "./fs/stdio.js";
 import { resolvePath } from "./fs/path.js";
 import { buildImage } from "./loader.js";
 import { Process, type Credentials } from "./process.js";
-import { SIGCHLD, SIGFPE, SIGILL, SIGSEGV, SIGTRAP, killStatus } from "./signals.js";
+import { deliverSignal } from "./signal/deliver.js";
+import { raiseFault } from "./signal/fault.js";
+import { cancelRealTimer } from "./signal/itimer.js";
+import { childExited } from "./signal/send.js";
 import { dispatchSyscall } from "./syscalls/dispatch.js";
 
 export type FirstPolicy = "parent" | "child" | "random";
@@ -121,8 +121,9 @@ export class Kernel {
     p.wakeup = cancel;
   }
 
+  // Also resumes a stopped process (SIGCONT).
   wake(p: Process): void {
-    if (p.state !== "blocked") return;
+    if (p.state !== "blocked" && p.state !== "stopped") return;
     p.wakeup?.();
     p.wakeup = null;
     p.state = "runnable";
@@ -176,6 +177,10 @@ export class Kernel {
     let budget = this.slice;
     const core = this.core;
     while (budget > 0 && p.state === "runnable") {
+      if (p.sig.deliverable) {
+        deliverSignal(this, p);
+        continue;
+      }
       if (p.restartSyscall) {
         p.restartSyscall = false;
         dispatchSyscall(this, p);
@@ -186,45 +191,45 @@ export class Kernel {
       budget -= Math.max(1, core.u64(p.cpu + CPU_ICOUNT) - before);
       if (reason === REASON_BUDGET) break;
       this.trap(p, reason);
+      this.interruptIfSignalled(p);
       if (this.yieldRequested) { this.yieldRequested = false; break; }
     }
     if (p.state === "runnable") this.enqueue(p);
+  }
+
+  // A syscall that went to sleep with a signal already there is interrupted at once.
+  private interruptIfSignalled(p: Process): void {
+    if (p.state !== "blocked" || !p.restartSyscall || !p.sig.interruptsWait()) return;
+    p.wakeup?.();
+    p.wakeup = null;
+    p.state = "runnable";
   }
 
   // Set by sched_yield, and by fork under the "child first" policy: the caller gives up its slice.
   yieldRequested = false;
 
   private trap(p: Process, reason: number): void {
-    switch (reason) {
-      case REASON_INT80: case REASON_SYSCALL: dispatchSyscall(this, p); return;
-      case REASON_PAGE_FAULT: this.fatalSignal(p, SIGSEGV); return;
-      case REASON_GP: this.fatalSignal(p, SIGSEGV); return;
-      case REASON_DE: this.fatalSignal(p, SIGFPE); return;
-      case REASON_BREAKPOINT: this.fatalSignal(p, SIGTRAP); return;
-      case REASON_UD: this.illegalInstruction(p); return;
-      default: this.log(`pid ${p.pid}: core stopped for unknown reason ${reason}`); this.fatalSignal(p, SIGSEGV);
-    }
+    if (reason === REASON_INT80 || reason === REASON_SYSCALL) dispatchSyscall(this, p);
+    else raiseFault(this, p, reason);
   }
 
-  // ud2 and friends are deliberate; anything else is an instruction forkbox lacks, so say so.
-  private illegalInstruction(p: Process): void {
-    const at = this.core.u64(p.cpu + CPU_INSN_ADDR);
-    const bytes = p.mem.read(at, 16) ?? new Uint8Array(0);
-    let i = 0;
-    while (i < bytes.length && [0x66, 0x67, 0xf2, 0xf3, 0xf0, 0x2e, 0x3e, 0x26, 0x36, 0x64, 0x65].includes(bytes[i])) i++;
-    if (p.abi.mode === 64 && (bytes[i] & 0xf0) === 0x40) i++;
-    const deliberate = bytes[i] === 0x0f && (bytes[i + 1] === 0x0b || bytes[i + 1] === 0xb9 || bytes[i + 1] === 0xff);
-    if (!deliberate) {
-      const hex = Array.from(bytes.subarray(0, 15), (b) => b.toString(16).padStart(2, "0")).join(" ");
-      this.log(`pid ${p.pid}: unsupported instruction at 0x${at.toString(16)}: ${hex}`);
-    }
-    this.fatalSignal(p, SIGILL);
-  }
-
-  // Until signal handlers exist, every signal takes its default action.
-  fatalSignal(p: Process, sig: number): void {
-    void this.core.u64(p.cpu + CPU_FAULT_ADDR);
-    this.exit(p, killStatus(sig));
+  // A host timer that counts as a possible wake-up until it fires or is cancelled.
+  timer(ms: number, fn: () => void): () => void {
+    this.hostWaits++;
+    let armed = true;
+    const cancel = this.platform.setTimer(ms, () => {
+      if (!armed) return;
+      armed = false;
+      this.hostWaits--;
+      fn();
+      this.hostWake?.();
+    });
+    return () => {
+      if (!armed) return;
+      armed = false;
+      this.hostWaits--;
+      cancel();
+    };
   }
 
   // ---- life cycle ------------------------------------------------------------
@@ -241,8 +246,7 @@ export class Kernel {
     child.argv = parent.argv;
     child.umask = parent.umask;
     child.limits = parent.limits.map((l) => [l[0], l[1]]);
-    child.sigactions = new Map(parent.sigactions);
-    child.sigmask = parent.sigmask;
+    child.sig = parent.sig.forkCopy();
     parent.children.add(child);
     this.addProcess(child);
     const childFirst = this.first === "child" || (this.first === "random" && this.random() < 0.5);
@@ -292,7 +296,7 @@ export class Kernel {
     p.exe = host;
     p.argv = argv.map((a) => new TextDecoder().decode(a));
     p.fds.closeOnExec();
-    resetHandlers(p);
+    p.sig.onExec();
     p.rseq = 0;
     p.robustList = 0;
     p.clearChildTid = 0;
@@ -334,6 +338,7 @@ export class Kernel {
     const vforkParent = p.vforkParent;
     this.releaseMemory(p);
     if (vforkParent) this.wake(vforkParent);
+    cancelRealTimer(p);
     p.state = "zombie";
     p.waitStatus = status;
     this.live--;
@@ -349,26 +354,15 @@ export class Kernel {
     else this.procs.delete(p.pid);
   }
 
+  // SIGCHLD and a wake-up for the parent; no zombie if it ignores SIGCHLD or set SA_NOCLDWAIT.
   private notifyParent(child: Process): void {
-    const parent = child.parent;
-    if (!parent) return;
-    if (child.exitSignal !== SIGCHLD && child.exitSignal !== 0) { /* other exit signals: delivered once signals exist */ }
-    parent.childEvent?.();
+    if (childExited(this, child)) this.reap(child);
   }
 
   // Remove a reaped zombie.
   reap(child: Process): void {
     child.parent?.children.delete(child);
     this.procs.delete(child.pid);
-  }
-}
-
-// execve: caught signals return to SIG_DFL; ignored ones stay ignored.
-function resetHandlers(p: Process): void {
-  for (const [sig, act] of p.sigactions) {
-    const dv = new DataView(act.buffer, act.byteOffset);
-    const handler = p.abi.word === 4 ? dv.getUint32(0, true) : Number(dv.getBigUint64(0, true));
-    if (handler !== 1) p.sigactions.delete(sig);
   }
 }
 

@@ -3,9 +3,10 @@ import type { Abi } from "./abi.js";
 import type { GuestMemory } from "../core/memory.js";
 import type { FdTable } from "./fs/fdtable.js";
 import type { MemoryMap } from "./mm.js";
+import { SignalState } from "./signal/state.js";
 import { defaultLimits } from "./syscalls/info.js";
 
-export type ProcState = "runnable" | "blocked" | "zombie";
+export type ProcState = "runnable" | "blocked" | "stopped" | "zombie";
 
 export interface Credentials { uid: number; euid: number; suid: number; gid: number; egid: number; sgid: number; }
 
@@ -28,8 +29,7 @@ export class Process {
   umask = 0o022;
   rseq = 0;
   limits: [number, number][] = defaultLimits();
-  sigactions = new Map<number, Uint8Array>(); // raw kernel struct sigaction per signal
-  sigmask = 0n;
+  sig = new SignalState();
 
   constructor(
     public pid: number,

@@ -10,6 +10,10 @@ const ERRNO: Record<string, number> = {
   EINVAL: 22, EMFILE: 24, ENOSPC: 28, EROFS: 30, ELOOP: 40, ENAMETOOLONG: 36, ENOTEMPTY: 39,
 };
 
+const MAX_TIMEOUT = 0x7fffffff; // setTimeout's limit in ms
+// ^C, ^\ and ^Z from the terminal, forwarded to the guest instead of acting on forkbox.
+const TERMINAL_SIGNALS: [NodeJS.Signals, number][] = [["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20]];
+
 function errnoOf(e: unknown): number {
   const code = (e as { code?: string }).code;
   return (code && ERRNO[code]) || 5;
@@ -70,7 +74,18 @@ export function nodePlatform(): Platform {
     monotonicNs: () => process.hrtime.bigint(),
     randomBytes: (buf) => { randomFillSync(buf); },
     yieldToHost: () => new Promise((r) => setImmediate(r)),
-    sleepMs: (ms) => new Promise((r) => setTimeout(r, ms)),
+    setTimer(ms, fn) {
+      let handle: NodeJS.Timeout;
+      const arm = (left: number) => {
+        handle = setTimeout(() => (left > MAX_TIMEOUT ? arm(left - MAX_TIMEOUT) : fn()), Math.min(left, MAX_TIMEOUT));
+      };
+      arm(ms);
+      return () => clearTimeout(handle);
+    },
+    onTerminalSignal(fn) {
+      for (const [name, nr] of TERMINAL_SIGNALS) process.on(name, () => fn(nr));
+      return tty.isatty(0);
+    },
     cwd: () => process.cwd(),
   };
 }

@@ -36,6 +36,11 @@ export interface Platform {
   randomBytes(buf: Uint8Array): void;
   // Let the event loop run (timers, I/O) before continuing.
   yieldToHost(): Promise<void>;
-  sleepMs(ms: number): Promise<void>;
+  // Call fn once after ms milliseconds unless the returned function cancels it first.
+  setTimer(ms: number, fn: () => void): () => void;
+  // Terminal job-control keys (^C, ^\, ^Z) reach the host process as signals; forkbox
+  // takes them instead of dying or stopping and hands each to fn (Linux signal numbers).
+  // Returns whether such signals can arrive at all (stdin is a terminal).
+  onTerminalSignal(fn: (sig: number) => void): boolean;
   cwd(): string;
 }

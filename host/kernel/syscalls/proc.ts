@@ -3,6 +3,7 @@ import { CPU_FS_BASE } from "../../../assembly/layout.js";
 import { E2BIG, ECHILD, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOMEM, ENOSYS, ESRCH } from "../errno.js";
 import { BLOCKED } from "../fs/file.js";
 import type { Process } from "../process.js";
+import { takeStateChange } from "../signal/send.js";
 import { SIGCHLD } from "../signals.js";
 import { rusageSize } from "./structs.js";
 import { installTls, readUserDesc } from "./tls.js";
@@ -108,7 +109,14 @@ export function wait4(c: Ctx, pid: number, statusPtr: number, options: number, r
   for (const child of p.children) {
     if (!matches(p, child, pid, options)) continue;
     any = true;
-    if (child.state !== "zombie") continue;
+    if (child.state !== "zombie") {
+      // Job control: a stop (WUNTRACED) or continue (WCONTINUED) not yet reported.
+      const change = takeStateChange(child, options);
+      if (!change) continue;
+      if (statusPtr && !c.mem.writeU32(statusPtr, change)) return -EFAULT;
+      if (rusagePtr && !c.mem.write(rusagePtr, new Uint8Array(rusageSize(c.word)))) return -EFAULT;
+      return child.pid;
+    }
     k.reap(child);
     let res = child.pid;
     if (statusPtr && !c.mem.writeU32(statusPtr, child.waitStatus)) res = -EFAULT;

@@ -7,10 +7,13 @@ import * as mem from "./mem.js";
 import * as proc from "./proc.js";
 import * as sig from "./sig.js";
 import * as tls from "./tls.js";
-import type { ArgType, SyscallDef } from "./types.js";
+import type { ArgType, RestartKind, SyscallDef } from "./types.js";
 
 type Fn = SyscallDef["fn"];
 const def = (fn: unknown, ...args: ArgType[]): SyscallDef => ({ fn: fn as Fn, args });
+// How a blocking syscall answers a signal handler (see RestartKind); the default is "sa".
+const restart = (d: SyscallDef, kind: RestartKind, interrupted?: unknown): SyscallDef =>
+  ({ ...d, restart: kind, interrupted: interrupted as SyscallDef["interrupted"] });
 
 // Definitions shared by both ABIs, by Linux name.
 const common: Record<string, SyscallDef> = {
@@ -51,10 +54,10 @@ const common: Record<string, SyscallDef> = {
   uname: def(info.uname, "ptr"),
   clock_gettime: def(info.clockGettime, "int", "ptr"),
   clock_getres: def(info.clockGetres, "int", "ptr"),
-  clock_nanosleep: def(info.clockNanosleep, "int", "flags", "ptr", "ptr"),
+  clock_nanosleep: restart(def(info.clockNanosleep, "int", "flags", "ptr", "ptr"), "block", info.clockNanosleepInterrupted),
   gettimeofday: def(info.gettimeofday, "ptr", "ptr"),
   time: def(info.time, "ptr"),
-  nanosleep: def(info.nanosleep, "ptr", "ptr"),
+  nanosleep: restart(def(info.nanosleep, "ptr", "ptr"), "block", info.nanosleepInterrupted),
   getuid: def(info.getuid),
   geteuid: def(info.geteuid),
   getgid: def(info.getgid),
@@ -72,9 +75,20 @@ const common: Record<string, SyscallDef> = {
   sched_yield: def(info.schedYield),
   rt_sigaction: def(sig.rtSigaction, "signal", "ptr", "ptr", "size"),
   rt_sigprocmask: def(sig.rtSigprocmask, "int", "ptr", "ptr", "size"),
+  rt_sigpending: def(sig.rtSigpending, "ptr", "size"),
+  rt_sigsuspend: restart(def(sig.rtSigsuspend, "ptr", "size"), "nohand"),
+  rt_sigtimedwait: restart(def(sig.rtSigtimedwait, "ptr", "ptr", "ptr", "size"), "never"),
+  rt_sigqueueinfo: def(sig.rtSigqueueinfo, "pid", "signal", "ptr"),
+  rt_tgsigqueueinfo: def(sig.rtTgsigqueueinfo, "pid", "pid", "signal", "ptr"),
+  rt_sigreturn: def(sig.rtSigreturn),
+  sigaltstack: def(sig.sigaltstack, "ptr", "ptr"),
+  pause: restart(def(sig.pause), "nohand"),
   kill: def(sig.kill, "pid", "signal"),
   tkill: def(sig.tkill, "pid", "signal"),
   tgkill: def(sig.tgkill, "pid", "pid", "signal"),
+  alarm: def(sig.alarm, "uint"),
+  getitimer: def(sig.getitimer, "int", "ptr"),
+  setitimer: def(sig.setitimer, "int", "ptr", "ptr"),
 };
 
 // i386 names that differ from, or do not exist on, x86-64.
@@ -98,7 +112,14 @@ const i386Only: Record<string, SyscallDef> = {
   set_thread_area: def(tls.setThreadArea, "ptr"),
   get_thread_area: def(tls.getThreadArea, "ptr"),
   clock_gettime64: def(info.clockGettime64, "int", "ptr"),
-  clock_nanosleep_time64: def(info.clockNanosleep64, "int", "flags", "ptr", "ptr"),
+  clock_nanosleep_time64: restart(def(info.clockNanosleep64, "int", "flags", "ptr", "ptr"), "block", info.clockNanosleep64Interrupted),
+  sigaction: def(sig.sigaction, "signal", "ptr", "ptr"),
+  signal: def(sig.signal, "signal", "ptr"),
+  sigprocmask: def(sig.sigprocmask, "int", "ptr", "ptr"),
+  sigpending: def(sig.sigpending, "ptr"),
+  sigsuspend: restart(def(sig.sigsuspend, "int", "int", "ulong"), "nohand"),
+  sigreturn: def(sig.sigreturn),
+  rt_sigtimedwait_time64: restart(def(sig.rtSigtimedwaitTime64, "ptr", "ptr", "ptr", "size"), "never"),
 };
 
 const x86_64Only: Record<string, SyscallDef> = {

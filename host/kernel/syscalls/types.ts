@@ -27,7 +27,17 @@ export type ArgType =
 export const SIGNED32: ReadonlySet<ArgType> = new Set(["int", "fd", "pid", "signal", "dirfd"]);
 export const SIGNEDWORD: ReadonlySet<ArgType> = new Set(["long", "off"]);
 
+// What a blocking syscall does when a signal handler interrupts it (Linux's
+// restart codes): "sa" restarts under SA_RESTART, else EINTR (ERESTARTSYS, the
+// default); "nohand" is EINTR whenever a handler runs (ERESTARTNOHAND);
+// "block" also (ERESTART_RESTARTBLOCK: sleeps, which report the time left);
+// "never" is EINTR even after a stop and continue.
+export type RestartKind = "sa" | "nohand" | "block" | "never";
+
 export interface SyscallDef {
   args: ArgType[];
   fn: (c: Ctx, ...a: number[]) => SysResult;
+  restart?: RestartKind;
+  // Called with the syscall's arguments when it fails with EINTR (nanosleep's time left).
+  interrupted?: (c: Ctx, ...a: number[]) => void;
 }
