@@ -1,7 +1,7 @@
 // Rebuilds the i386 fixture programs from test/fixtures/src/ into
 // test/fixtures/bin/i386/ and records what each does natively in
 // test/fixtures/expected/<name>.json. test/fixtures/README.md has the format.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
@@ -31,6 +31,7 @@ function build(cmd, args) {
 function checkTools(tmp) {
   const probes = [
     ['nasm', ['-v'], 'nasm'],
+    ['perl', ['-v'], 'perl'],
     ['ld', ['-V'], 'binutils'],
     // gcc alone is not enough: -m32 -static needs the i386 libc and libgcc.
     ['gcc', [...cflags, '-x', 'c', '-', '-o', join(tmp, 'probe')], 'gcc-multilib', 'int main(void) { return 0; }'],
@@ -62,17 +63,28 @@ function buildAll(tmp) {
   return built;
 }
 
-function runNative({ name, args, env }) {
-  const r = spawnSync(`./${name}`, args, {
-    cwd: binDir,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    timeout: 60_000,
+// The fixture leads its own process group, as pid 1 does under forkbox, so that
+// kill(0, sig) reaches only its processes; like a shell's job, the group stays in
+// this session and is not orphaned (SIGTSTP stops it). stdin is /dev/null, or with
+// "stdin": "open" a pipe that stays open and silent until the program exits.
+const OWN_GROUP = ['-e', 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "exec: $!"'];
+
+function runNative({ name, args, env, stdin }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('perl', [...OWN_GROUP, `./${name}`, ...args], {
+      cwd: binDir, env, stdio: [stdin === 'open' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '', stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      child.stdin?.destroy();
+      resolve({ stdout, stderr, status: signal ? 128 + constants.signals[signal] : code });
+    });
   });
-  if (r.error) fail(`${name}: ${r.error.message}`);
-  const status = r.signal ? 128 + constants.signals[r.signal] : r.status;
-  return { stdout: r.stdout, stderr: r.stderr, status };
 }
 
 const manifest = JSON.parse(readFileSync(join(root, 'fixtures.json'), 'utf8'));
@@ -92,8 +104,8 @@ try {
     // Sorted, so that environ's order (which programs can see) is fixed.
     const env = Object.fromEntries(Object.entries(fixture.env).sort(([a], [b]) => (a < b ? -1 : 1)));
     const run = { ...fixture, env };
-    const first = runNative(run);
-    const second = runNative(run);
+    const first = await runNative(run);
+    const second = await runNative(run);
     if (JSON.stringify(first) !== JSON.stringify(second)) {
       fail(`${fixture.name} is not deterministic:\n${JSON.stringify(first)}\n${JSON.stringify(second)}`);
     }

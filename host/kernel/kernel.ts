@@ -177,13 +177,15 @@ export class Kernel {
     let budget = this.slice;
     const core = this.core;
     while (budget > 0 && p.state === "runnable") {
-      if (p.sig.deliverable) {
-        deliverSignal(this, p);
-        continue;
-      }
       if (p.restartSyscall) {
+        // A woken syscall looks again first: a wait that can now complete does, signal or not.
         p.restartSyscall = false;
         dispatchSyscall(this, p);
+        this.interruptIfSignalled(p);
+        continue;
+      }
+      if (p.sig.deliverable) {
+        deliverSignal(this, p);
         continue;
       }
       const before = core.u64(p.cpu + CPU_ICOUNT);
@@ -197,12 +199,14 @@ export class Kernel {
     if (p.state === "runnable") this.enqueue(p);
   }
 
-  // A syscall that went to sleep with a signal already there is interrupted at once.
+  // A syscall that went to sleep with a signal already there is interrupted at once
+  // (or, for sigtimedwait's own signals, runs again).
   private interruptIfSignalled(p: Process): void {
     if (p.state !== "blocked" || !p.restartSyscall || !p.sig.interruptsWait()) return;
     p.wakeup?.();
     p.wakeup = null;
     p.state = "runnable";
+    if (p.sig.deliverable) deliverSignal(this, p);
   }
 
   // Set by sched_yield, and by fork under the "child first" policy: the caller gives up its slice.

@@ -52,8 +52,9 @@ export function sendSignal(k: Kernel, t: Process, info: Siginfo): void {
   if (sig === SIGKILL) { killProcess(k, t, killStatus(SIGKILL)); return; }
   const blocked = (s.blocked & bit(sig)) !== 0n;
   if (!blocked && ignored(t, sig)) return;
-  // A signal whose default action kills, and that nothing blocks or waits for, kills at once.
-  if (!blocked && s.actions[sig].handler === SIG_DFL && defaultAction(sig) === TERMINATE) {
+  // A signal whose default action kills, and that nothing blocks, kills at once
+  // (a stopped process only once continued).
+  if (!blocked && t.state !== "stopped" && s.actions[sig].handler === SIG_DFL && defaultAction(sig) === TERMINATE) {
     killProcess(k, t, killStatus(sig));
     return;
   }
