@@ -75,7 +75,7 @@ export const CPU_FAULT_CODE: usize = 272; // u32 x86 page-fault error code: 1 pr
 export const CPU_VECTOR: usize = 276; // u32 detail: interrupt number for int n
 export const CPU_INSN_ADDR: usize = 280; // u64 address of the instruction that stopped run()
 export const CPU_ICOUNT: usize = 288; // u64 instructions retired by this task
-export const CPU_FPU: usize = 512; // x87, SSE and MXCSR state (owned by the FPU/SSE code)
+export const CPU_FPU: usize = 512; // x87, SSE and MXCSR state as a 512-byte fxsave image (owned by the FPU/SSE code; signal frames copy it whole)
 export const CPU_SIZE: usize = 4096;
 
 // Why run() returned. The instruction pointer is after the instruction for

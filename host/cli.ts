@@ -56,7 +56,8 @@ async function main(): Promise<void> {
   try {
     const r = await runProgram(nodePlatform(), { argv: o.argv, env, first: o.first, seed: o.seed });
     if (o.stats) process.stderr.write(JSON.stringify(r.stats) + "\n");
-    process.exitCode = r.status;
+    // Exit now: a host read of stdin may still be pending, and nothing guest-side needs it.
+    process.exit(r.status);
   } catch (e) {
     if (!(e instanceof SpawnError)) throw e;
     const prog = o.argv[0];

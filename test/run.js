@@ -10,7 +10,7 @@ if (!existsSync(new URL("../dist/index.js", import.meta.url)) || !existsSync(new
 }
 
 const filter = process.argv[2];
-const { suites } = await parse("test", /\.test\.js$/, { ignore: [/fixtures/, /reference/] });
+const { suites } = await parse("test", /\.test\.js$/, { ignore: [/^fixtures[\\/]/, /reference/] });
 const chosen = filter ? suites.filter((s) => s.name.includes(filter)) : suites;
 
 // uvu prints its own totals; keep a copy of the output to read them back.

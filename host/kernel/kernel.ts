@@ -14,7 +14,8 @@ import { Process, type Credentials } from "./process.js";
 import { deliverSignal } from "./signal/deliver.js";
 import { raiseFault } from "./signal/fault.js";
 import { cancelRealTimer } from "./signal/itimer.js";
-import { childExited } from "./signal/send.js";
+import { childExited, sendSignal } from "./signal/send.js";
+import { SI_KERNEL } from "./signal/siginfo.js";
 import { dispatchSyscall } from "./syscalls/dispatch.js";
 
 export type FirstPolicy = "parent" | "child" | "random";
@@ -144,19 +145,41 @@ export class Kernel {
     };
   }
 
+  // Whether ^C and friends can arrive from a host terminal (then nothing is a deadlock).
+  private terminal = false;
+
+  // ^C, ^\\, ^Z (and the host's SIGCONT after it) go to the guest's foreground process
+  // group, pid 1's. When ^Z has stopped all of it, forkbox stops itself as a job would.
+  private terminalSignal(sig: number): void {
+    const fg = this.init?.pgid;
+    for (const t of this.procs.values()) {
+      if (t.pgid === fg && t.state !== "zombie") sendSignal(this, t, { signo: sig, code: SI_KERNEL, kind: "kernel" });
+    }
+    this.hostWake?.();
+    const live = [...this.procs.values()].filter((t) => t.state !== "zombie");
+    if (live.length > 0 && live.every((t) => t.state === "stopped")) {
+      this.output.flush();
+      this.platform.stopSelf();
+    }
+  }
+
   // Run every guest process to completion; resolves with pid 1's wait status.
   async run(): Promise<number> {
+    this.terminal = this.platform.onTerminalSignal((sig) => this.terminalSignal(sig));
     let lastYield = Date.now();
     let slices = 0;
     while (this.live > 0) {
       const p = this.dequeue();
       if (!p) {
-        if (this.hostWaits === 0) {
+        if (this.hostWaits === 0 && !this.terminal) {
           this.log("deadlock: every process is blocked with nothing left to wake it");
           break;
         }
         this.output.flush();
+        // Only a terminal signal may come: a timer keeps the host's event loop alive for it.
+        const keepAlive = this.hostWaits === 0 ? this.platform.setTimer(0x7fffffff, () => {}) : null;
         await new Promise<void>((r) => { this.hostWake = r; });
+        keepAlive?.();
         this.hostWake = null;
         continue;
       }

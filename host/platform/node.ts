@@ -12,7 +12,7 @@ const ERRNO: Record<string, number> = {
 
 const MAX_TIMEOUT = 0x7fffffff; // setTimeout's limit in ms
 // ^C, ^\ and ^Z from the terminal, forwarded to the guest instead of acting on forkbox.
-const TERMINAL_SIGNALS: [NodeJS.Signals, number][] = [["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20]];
+const TERMINAL_SIGNALS: [NodeJS.Signals, number][] = [["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18]];
 
 function errnoOf(e: unknown): number {
   const code = (e as { code?: string }).code;
@@ -28,6 +28,7 @@ function toStat(s: fs.Stats): HostStat {
 }
 
 export function nodePlatform(): Platform {
+  let stdinEnded = false;
   return {
     stat(path, follow) {
       try { return toStat(follow ? fs.statSync(path) : fs.lstatSync(path)); } catch (e) { return errnoOf(e); }
@@ -61,13 +62,25 @@ export function nodePlatform(): Platform {
       const t = s as unknown as { columns?: number; rows?: number };
       return tty.isatty(fd) && t.columns ? { rows: t.rows ?? 24, cols: t.columns } : null;
     },
+    // Through process.stdin rather than fs.read, which would hold a thread-pool thread
+    // in read(2) and keep forkbox from exiting while the pipe stays silent.
     readStdin() {
       return new Promise((resolve) => {
-        const buf = Buffer.alloc(65536);
-        fs.read(0, buf, 0, buf.length, null, (err, n) => {
-          if (err || n === 0) resolve(null);
-          else resolve(new Uint8Array(buf.subarray(0, n)));
-        });
+        const s = process.stdin;
+        if (stdinEnded) { resolve(null); return; }
+        const done = (data: Uint8Array | null) => {
+          s.pause();
+          s.off("data", onData);
+          s.off("end", onEnd);
+          s.off("error", onEnd);
+          resolve(data);
+        };
+        const onData = (d: Buffer) => done(new Uint8Array(d));
+        const onEnd = () => { stdinEnded = true; done(null); };
+        s.on("data", onData);
+        s.once("end", onEnd);
+        s.once("error", onEnd);
+        s.resume();
       });
     },
     nowMs: () => Date.now(),
@@ -86,6 +99,7 @@ export function nodePlatform(): Platform {
       for (const [name, nr] of TERMINAL_SIGNALS) process.on(name, () => fn(nr));
       return tty.isatty(0);
     },
+    stopSelf() { process.kill(process.pid, "SIGSTOP"); },
     cwd: () => process.cwd(),
   };
 }

@@ -41,6 +41,9 @@ export interface Platform {
   // Terminal job-control keys (^C, ^\, ^Z) reach the host process as signals; forkbox
   // takes them instead of dying or stopping and hands each to fn (Linux signal numbers).
   // Returns whether such signals can arrive at all (stdin is a terminal).
+  // SIGCONT reaching the host process is passed on too, so a resumed job resumes the guest.
   onTerminalSignal(fn: (sig: number) => void): boolean;
+  // Stop the host process as the shell's job (after ^Z stopped every guest process).
+  stopSelf(): void;
   cwd(): string;
 }
