@@ -149,18 +149,22 @@ export class Kernel {
   private terminal = false;
 
   // ^C, ^\\, ^Z (and the host's SIGCONT after it) go to the guest's foreground process
-  // group, pid 1's. When ^Z has stopped all of it, forkbox stops itself as a job would.
+  // group, pid 1's.
   private terminalSignal(sig: number): void {
     const fg = this.init?.pgid;
     for (const t of this.procs.values()) {
       if (t.pgid === fg && t.state !== "zombie") sendSignal(this, t, { signo: sig, code: SI_KERNEL, kind: "kernel" });
     }
     this.hostWake?.();
+  }
+
+  // At a terminal, a guest that is stopped as a whole stops forkbox, as the shell's job.
+  private stopWithGuest(): void {
+    if (!this.terminal) return;
     const live = [...this.procs.values()].filter((t) => t.state !== "zombie");
-    if (live.length > 0 && live.every((t) => t.state === "stopped")) {
-      this.output.flush();
-      this.platform.stopSelf();
-    }
+    if (live.length === 0 || !live.every((t) => t.state === "stopped")) return;
+    this.output.flush();
+    this.platform.stopSelf();
   }
 
   // Run every guest process to completion; resolves with pid 1's wait status.
@@ -171,6 +175,7 @@ export class Kernel {
     while (this.live > 0) {
       const p = this.dequeue();
       if (!p) {
+        this.stopWithGuest();
         if (this.hostWaits === 0 && !this.terminal) {
           this.log("deadlock: every process is blocked with nothing left to wake it");
           break;
