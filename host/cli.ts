@@ -141,7 +141,7 @@ async function main(): Promise<void> {
       // framesInUse: 4 KiB frames still allocated after every process ended (0 unless something leaked).
       process.stderr.write(JSON.stringify({ ...s, framesInUse: memoryBytes / 4096, wallMs: Date.now() - start }) + "\n");
     }
-    // Every guest process has ended; a timer a killed sleeper had set must not keep us alive.
+    // Exit now: a host read of stdin may still be pending, and nothing guest-side needs it.
     process.exit(exit.status);
   } catch (e) {
     if (e instanceof SetupError) fail(e.message, 127);

@@ -2,12 +2,12 @@
 // test/fixtures/bin/<arch>/, copies the data files they use (src/files/, modes in
 // files.json) beside them, and records what each does natively in
 // test/fixtures/expected/<arch>/<binary>.json. test/fixtures/README.md has the format.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join, parse } from 'node:path';
 import { ARCHES, FIXTURES, fixtureRuns, readManifest } from '../test/fixtures/manifest.js';
-import { CFLAGS_I386, build, buildNasm, checkTools, fail } from './toolchain.js';
+import { CFLAGS_I386, build, buildNasm, checkTools, fail, tool } from './toolchain.js';
 
 const srcDir = join(FIXTURES, 'src');
 const expectedDir = join(FIXTURES, 'expected');
@@ -58,34 +58,46 @@ function copyFiles() {
   }
 }
 
+// The fixture leads its own process group, as pid 1 does under forkbox, so that
+// kill(0, sig) reaches only its processes; like a shell's job, the group stays in
+// this session and is not orphaned (SIGTSTP stops it). stdin is /dev/null, the
+// manifest's text, or with "stdin": "open" a pipe that stays open and silent
+// until the program exits.
+const OWN_GROUP = ['-e', 'setpgrp(0, 0); exec { $ARGV[0] } @ARGV or die "exec: $!"'];
+
 function runNative(run) {
-  const r = spawnSync(`./${run.bin}`, run.args, {
-    cwd: run.binDir,
-    env: run.env,
-    input: run.stdin,
-    stdio: [run.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    encoding: 'utf8',
-    timeout: 60_000,
-    detached: true, // its own session and process group, so that stragglers can be ended below
+  return new Promise((resolve, reject) => {
+    const child = spawn('perl', [...OWN_GROUP, `./${run.bin}`, ...run.args], {
+      cwd: run.binDir, env: run.env, stdio: [run.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    if (typeof run.stdin === 'string' && run.stdin !== 'open') child.stdin.end(run.stdin);
+    let stdout = '', stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      child.stdin?.destroy();
+      // A fixture may leave an orphan behind on purpose (one that sleeps after pid 1 exits).
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* none left */ }
+      resolve({ stdout, stderr, status: signal ? 128 + constants.signals[signal] : code });
+    });
   });
-  // A fixture may leave an orphan behind on purpose (one that sleeps after pid 1 exits).
-  try { process.kill(-r.pid, 'SIGKILL'); } catch { /* none left */ }
-  if (r.error) fail(`${run.bin}: ${r.error.message}`);
-  const status = r.signal ? 128 + constants.signals[r.signal] : r.status;
-  return { stdout: r.stdout, stderr: r.stderr, status };
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'forkbox-fixtures-'));
 try {
   checkTools(srcDir, tmp, Object.values(compilers));
+  if (tool(srcDir, 'perl', ['-v']).status !== 0) fail('perl -v does not work: install the Debian package perl');
   const runs = fixtureRuns(readManifest());
   buildAll(tmp, runs);
   copyFiles();
   rmSync(expectedDir, { recursive: true, force: true });
   for (const arch of ARCHES) mkdirSync(join(expectedDir, arch), { recursive: true });
   for (const run of runs) {
-    const first = runNative(run);
-    const second = runNative(run);
+    const first = await runNative(run);
+    const second = await runNative(run);
     if (JSON.stringify(first) !== JSON.stringify(second)) {
       fail(`${run.arch}/${run.bin} is not deterministic:\n${JSON.stringify(first)}\n${JSON.stringify(second)}`);
     }

@@ -56,6 +56,8 @@ export class StreamStdio implements HostStdio {
 
   isatty(): boolean { return false; }
   setRawMode(): void { /* streams have no terminal modes */ }
+  onTerminalSignal(): null { return null; } // no terminal sends job-control keys
+  stopSelf(): void { /* there is no host job to stop */ }
   windowSize(): null { return null; }
 
   async readStdin(): Promise<Uint8Array | null> {

@@ -1,9 +1,6 @@
 // The kernel: process table, the scheduler over run(task, budget), traps, and
 // the process life cycle (fork, exec, exit, reaping).
-import {
-  CPU_AS, CPU_FAULT_ADDR, CPU_FAULT_CODE, CPU_ICOUNT, CPU_INSN_ADDR, REASON_BREAKPOINT, REASON_BUDGET, REASON_DE, REASON_GP,
-  REASON_INT80, REASON_PAGE_FAULT, REASON_SYSCALL, REASON_UD,
-} from "../../assembly/layout.js";
+import { CPU_AS, CPU_ICOUNT, REASON_BUDGET, REASON_INT80, REASON_SYSCALL } from "../../assembly/layout.js";
 import type { Core } from "../core/core.js";
 import { GuestMemory } from "../core/memory.js";
 import type { Platform } from "../platform/platform.js";
@@ -15,9 +12,13 @@ import { buildVfs, findProgram, guestCwd, type MountSpec } from "./fs/setup.js";
 import type { Vfs } from "./fs/vfs.js";
 import { buildImage } from "./loader.js";
 import { Process, ROOT_CREDENTIALS, type Credentials } from "./process.js";
-import { SIGCHLD, SIGFPE, SIGILL, SIGKILL, SIGSEGV, SIGTRAP, killStatus } from "./signals.js";
+import { deliverSignal } from "./signal/deliver.js";
+import { raiseFault } from "./signal/fault.js";
+import { cancelRealTimer } from "./signal/itimer.js";
+import { childExited, killProcess, sendSignal } from "./signal/send.js";
+import { SI_KERNEL, SI_USER } from "./signal/siginfo.js";
+import { SIGCHLD, SIGKILL, killStatus } from "./signals.js";
 import { Tracer, type StraceSink } from "./strace/tracer.js";
-import type { SigInfo } from "./strace/signals.js";
 import { dispatchSyscall } from "./syscalls/dispatch.js";
 import { releaseMappings } from "./syscalls/mem.js";
 
@@ -231,26 +232,14 @@ export class Kernel {
     p.wakeup = cancel;
   }
 
+  // Also resumes a stopped process (SIGCONT).
   wake(p: Process): void {
-    if (p.state !== "blocked") return;
+    if (p.state !== "blocked" && p.state !== "stopped") return;
     p.wakeup?.();
     p.wakeup = null;
     p.state = "runnable";
     this.enqueue(p);
     this.hostWake?.();
-  }
-
-  // A wake-up that comes from the host (stdin data, a timer) for a blocked process.
-  hostCallback(p: Process): () => void {
-    this.hostWaits++;
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      this.hostWaits--;
-      this.wake(p);
-      this.hostWake?.();
-    };
   }
 
   // A host event (stdin data, a timer) is outstanding until the returned function runs.
@@ -265,8 +254,32 @@ export class Kernel {
     };
   }
 
+  // Whether ^C and friends can arrive from a host terminal (then nothing is a deadlock).
+  private atTerminal = false;
+
+  // ^C, ^\\, ^Z (and the host's SIGCONT after it) go to the guest's foreground process
+  // group, pid 1's.
+  private terminalSignal(sig: number): void {
+    const fg = this.init?.pgid;
+    for (const t of this.procs.values()) {
+      if (t.pgid === fg && t.state !== "zombie") sendSignal(this, t, { signo: sig, code: SI_KERNEL, kind: "kernel" });
+    }
+    this.hostWake?.();
+  }
+
+  // At a terminal, a guest that is stopped as a whole stops forkbox, as the shell's job.
+  private stopWithGuest(): void {
+    if (!this.atTerminal) return;
+    const live = [...this.procs.values()].filter((t) => t.state !== "zombie");
+    if (live.length === 0 || !live.every((t) => t.state === "stopped")) return;
+    this.output.flush();
+    this.platform.stopSelf();
+  }
+
   // Run every guest process to completion; resolves with pid 1's wait status.
   async run(): Promise<number> {
+    const stopListening = this.platform.onTerminalSignal((sig) => this.terminalSignal(sig));
+    this.atTerminal = stopListening !== null;
     let lastYield = Date.now();
     let slices = 0;
     while (this.live > 0) {
@@ -276,12 +289,16 @@ export class Kernel {
       }
       const p = this.dequeue();
       if (!p) {
-        if (this.hostWaits === 0) {
+        this.stopWithGuest();
+        if (this.hostWaits === 0 && !this.atTerminal) {
           this.log("deadlock: every process is blocked with nothing left to wake it");
           break;
         }
         this.output.flush();
+        // Only a terminal signal may come: a timer keeps the host's event loop alive for it.
+        const keepAlive = this.hostWaits === 0 ? this.platform.setTimer(0x7fffffff, () => {}) : null;
         await new Promise<void>((r) => { this.hostWake = r; });
+        keepAlive?.();
         this.hostWake = null;
         continue;
       }
@@ -293,6 +310,7 @@ export class Kernel {
         lastYield = Date.now();
       }
     }
+    stopListening?.();
     this.output.flush();
     return this.init?.waitStatus ?? 0;
   }
@@ -304,8 +322,14 @@ export class Kernel {
     const core = this.core;
     while (budget > 0 && p.state === "runnable") {
       if (p.restartSyscall) {
+        // A woken syscall looks again first: a wait that can now complete does, signal or not.
         p.restartSyscall = false;
         dispatchSyscall(this, p);
+        this.interruptIfSignalled(p);
+        continue;
+      }
+      if (p.sig.deliverable) {
+        deliverSignal(this, p);
         continue;
       }
       const before = core.u64(p.cpu + CPU_ICOUNT);
@@ -313,61 +337,54 @@ export class Kernel {
       budget -= Math.max(1, core.u64(p.cpu + CPU_ICOUNT) - before);
       if (reason === REASON_BUDGET) break;
       this.trap(p, reason);
+      this.interruptIfSignalled(p);
       if (this.yieldRequested) { this.yieldRequested = false; break; }
     }
     if (p.state === "runnable") {
       p.involuntarySwitches++;
       this.enqueue(p);
-    } else if (p.state === "blocked") {
+    } else if (p.state === "blocked" || p.state === "stopped") {
       p.voluntarySwitches++;
       // Once pid 1 is gone, a process that waits is killed rather than waited for.
-      if (this.initExitedAt >= 0) this.exit(p, killStatus(SIGKILL));
+      if (this.initExitedAt >= 0) killProcess(this, p, killStatus(SIGKILL));
     }
+  }
+
+  // A syscall that went to sleep with a signal already there is interrupted at once
+  // (or, for sigtimedwait's own signals, runs again).
+  private interruptIfSignalled(p: Process): void {
+    if (p.state !== "blocked" || !p.restartSyscall || !p.sig.interruptsWait()) return;
+    p.wakeup?.();
+    p.wakeup = null;
+    p.state = "runnable";
+    if (p.sig.deliverable) deliverSignal(this, p);
   }
 
   // Set by sched_yield, and by fork under the "child first" policy: the caller gives up its slice.
   yieldRequested = false;
 
   private trap(p: Process, reason: number): void {
-    switch (reason) {
-      case REASON_INT80: case REASON_SYSCALL: dispatchSyscall(this, p); return;
-      case REASON_PAGE_FAULT: {
-        // x86 error code bit 0: the page was present, so the access was not allowed.
-        const present = this.core.u32(p.cpu + CPU_FAULT_CODE) & 1;
-        const addr = this.core.u64(p.cpu + CPU_FAULT_ADDR);
-        this.fatalSignal(p, SIGSEGV, { signo: SIGSEGV, code: present ? "SEGV_ACCERR" : "SEGV_MAPERR", addr });
-        return;
-      }
-      case REASON_GP: this.fatalSignal(p, SIGSEGV, { signo: SIGSEGV, code: "SI_KERNEL", addr: 0 }); return;
-      case REASON_DE: this.fatalSignal(p, SIGFPE, { signo: SIGFPE, code: "FPE_INTDIV", addr: this.insnAddr(p) }); return;
-      case REASON_BREAKPOINT: this.fatalSignal(p, SIGTRAP, { signo: SIGTRAP, code: "SI_KERNEL", addr: null }); return;
-      case REASON_UD: this.illegalInstruction(p); return;
-      default: this.log(`pid ${p.pid}: core stopped for unknown reason ${reason}`);
-        this.fatalSignal(p, SIGSEGV, { signo: SIGSEGV, code: "SI_KERNEL", addr: 0 });
-    }
+    if (reason === REASON_INT80 || reason === REASON_SYSCALL) dispatchSyscall(this, p);
+    else raiseFault(this, p, reason);
   }
 
-  // ud2 and friends are deliberate; anything else is an instruction forkbox lacks, so say so.
-  private illegalInstruction(p: Process): void {
-    const at = this.core.u64(p.cpu + CPU_INSN_ADDR);
-    const bytes = p.mem.read(at, 16) ?? new Uint8Array(0);
-    let i = 0;
-    while (i < bytes.length && [0x66, 0x67, 0xf2, 0xf3, 0xf0, 0x2e, 0x3e, 0x26, 0x36, 0x64, 0x65].includes(bytes[i])) i++;
-    if (p.abi.mode === 64 && (bytes[i] & 0xf0) === 0x40) i++;
-    const deliberate = bytes[i] === 0x0f && (bytes[i + 1] === 0x0b || bytes[i + 1] === 0xb9 || bytes[i + 1] === 0xff);
-    if (!deliberate) {
-      const hex = Array.from(bytes.subarray(0, 15), (b) => b.toString(16).padStart(2, "0")).join(" ");
-      this.log(`pid ${p.pid}: unsupported instruction at 0x${at.toString(16)}: ${hex}`);
-    }
-    this.fatalSignal(p, SIGILL, { signo: SIGILL, code: "ILL_ILLOPN", addr: at });
-  }
-
-  private insnAddr(p: Process): number { return this.core.u64(p.cpu + CPU_INSN_ADDR); }
-
-  // Until signal handlers exist, every signal takes its default action.
-  fatalSignal(p: Process, sig: number, info: SigInfo): void {
-    this.tracer?.signal(p, info);
-    this.exit(p, killStatus(sig));
+  // A host timer that counts as a possible wake-up until it fires or is cancelled.
+  timer(ms: number, fn: () => void): () => void {
+    this.hostWaits++;
+    let armed = true;
+    const cancel = this.platform.setTimer(ms, () => {
+      if (!armed) return;
+      armed = false;
+      this.hostWaits--;
+      fn();
+      this.hostWake?.();
+    });
+    return () => {
+      if (!armed) return;
+      armed = false;
+      this.hostWaits--;
+      cancel();
+    };
   }
 
   // ---- life cycle ------------------------------------------------------------
@@ -392,8 +409,7 @@ export class Kernel {
     child.argv = caller.argv;
     child.umask = caller.umask;
     child.limits = caller.limits.map((l) => [l[0], l[1]]);
-    child.sigactions = new Map(caller.sigactions);
-    child.sigmask = caller.sigmask;
+    child.sig = caller.sig.forkCopy();
     parent.children.add(child);
     this.addProcess(child);
     this.tracer?.forked(parent, child);
@@ -462,7 +478,7 @@ export class Kernel {
     p.didExec = true;
     p.comm = new TextEncoder().encode(path.slice(path.lastIndexOf("/") + 1)).subarray(0, 15);
     p.fds.closeOnExec();
-    resetHandlers(p);
+    p.sig.onExec();
     p.rseq = 0;
     p.robustList = 0;
     p.clearChildTid = 0;
@@ -528,6 +544,7 @@ export class Kernel {
     const vforkParent = p.vforkParent;
     this.releaseMemory(p);
     if (vforkParent) this.wake(vforkParent);
+    cancelRealTimer(p);
     p.state = "zombie";
     p.waitStatus = status;
     this.live--;
@@ -539,10 +556,10 @@ export class Kernel {
     if (p === this.init) this.initExited();
   }
 
-  // A signal from outside the machine (the embedding API's kill): until
-  // delivery exists, the default action; then let a waiting run() notice.
+  // A signal from outside the machine (the embedding API's kill and limits), sent
+  // as from another pid namespace (si_pid 0); then let a waiting run() notice.
   hostSignal(p: Process, sig: number): void {
-    this.fatalSignal(p, sig, { signo: sig, code: "SI_USER", pid: 0, uid: 0 });
+    sendSignal(this, p, { signo: sig, code: SI_USER, kind: "kill", pid: 0, uid: 0 });
     this.hostWake?.();
   }
 
@@ -566,19 +583,14 @@ export class Kernel {
   // pid 1 is gone: whatever waits is killed now; the runnable may finish within ORPHAN_GRACE.
   private initExited(): void {
     this.initExitedAt = this.core.x.statRetired();
-    for (const q of [...this.procs.values()]) if (q.state === "blocked") this.exit(q, killStatus(SIGKILL));
+    for (const q of [...this.procs.values()]) {
+      if (q.state === "blocked" || q.state === "stopped") killProcess(this, q, killStatus(SIGKILL));
+    }
   }
 
+  // SIGCHLD and a wake-up for the parent; no zombie if it ignores SIGCHLD or set SA_NOCLDWAIT.
   private notifyParent(child: Process): void {
-    const parent = child.parent;
-    if (!parent) return;
-    const blocked = (parent.sigmask >> BigInt(child.exitSignal - 1)) & 1n;
-    if (this.tracer && child.exitSignal && !blocked && parent.state !== "zombie") {
-      const st = child.waitStatus, sig = st & 0x7f;
-      const code = sig === 0 ? "CLD_EXITED" : st & 0x80 ? "CLD_DUMPED" : "CLD_KILLED";
-      this.tracer.signal(parent, { signo: child.exitSignal, code, pid: child.pid, uid: child.creds.uid, status: sig || (st >> 8) & 0xff });
-    }
-    parent.childEvent?.();
+    if (childExited(this, child)) this.reap(child);
   }
 
   // Remove a reaped zombie; its CPU time joins the parent's children's time.
@@ -595,15 +607,6 @@ function mayExecute(c: Credentials, mode: number, uid: number, gid: number): boo
   if (c.fsuid === uid) return (mode & 0o100) !== 0;
   if (c.fsgid === gid || c.groups.includes(gid)) return (mode & 0o010) !== 0;
   return (mode & 0o001) !== 0;
-}
-
-// execve and CLONE_CLEAR_SIGHAND: caught signals return to SIG_DFL; ignored ones stay ignored.
-export function resetHandlers(p: Process): void {
-  for (const [sig, act] of p.sigactions) {
-    const dv = new DataView(act.buffer, act.byteOffset);
-    const handler = p.abi.word === 4 ? dv.getUint32(0, true) : Number(dv.getBigUint64(0, true));
-    if (handler !== 1) p.sigactions.delete(sig);
-  }
 }
 
 declare module "./process.js" {

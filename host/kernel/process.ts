@@ -3,9 +3,10 @@ import type { Abi } from "./abi.js";
 import type { GuestMemory } from "../core/memory.js";
 import type { FdTable } from "./fs/fdtable.js";
 import type { MemoryMap } from "./mm.js";
+import { SignalState } from "./signal/state.js";
 import { defaultLimits } from "./syscalls/info.js";
 
-export type ProcState = "runnable" | "blocked" | "zombie";
+export type ProcState = "runnable" | "blocked" | "stopped" | "zombie";
 
 // Real, effective, saved and filesystem ids, and the supplementary groups.
 export interface Credentials {
@@ -42,8 +43,7 @@ export class Process {
   umask = 0o022;
   rseq = 0;
   limits: [number, number][] = defaultLimits();
-  sigactions = new Map<number, Uint8Array>(); // raw kernel struct sigaction per signal
-  sigmask = 0n;
+  sig = new SignalState();
   // CPU time in instructions (one nanosecond each, as the CPU-time clocks count):
   cpuBase = 0; // the CPU block's instruction count when this process took it over
   cpuUsed = 0; // retired by earlier images (before execve)

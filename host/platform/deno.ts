@@ -44,7 +44,14 @@ interface DenoApi {
   env: { toObject(): Record<string, string> };
   consoleSize(): { columns: number; rows: number };
   stdin: DenoStdStream; stdout: DenoStdStream; stderr: DenoStdStream;
+  pid: number;
+  addSignalListener(sig: string, fn: () => void): void;
+  removeSignalListener(sig: string, fn: () => void): void;
+  kill(pid: number, sig: string): void;
 }
+
+// ^C, ^\ and ^Z from the terminal, forwarded to the guest instead of acting on forkbox.
+const TERMINAL_SIGNALS: [string, number][] = [["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18]];
 
 function deno(): DenoApi {
   return (globalThis as unknown as { Deno: DenoApi }).Deno;
@@ -163,6 +170,13 @@ export function denoStdio(): HostStdio {
     setRawMode(raw) {
       if (D.stdin.isTerminal()) D.stdin.setRaw?.(raw);
     },
+    onTerminalSignal(fn) {
+      if (!D.stdin.isTerminal()) return null;
+      const handlers = TERMINAL_SIGNALS.map(([name, nr]) => [name, () => fn(nr)] as const);
+      for (const [name, h] of handlers) D.addSignalListener(name, h);
+      return () => { for (const [name, h] of handlers) D.removeSignalListener(name, h); };
+    },
+    stopSelf() { D.kill(D.pid, "SIGSTOP"); },
     async readStdin() {
       const buf = new Uint8Array(65536);
       try {

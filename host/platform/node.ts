@@ -4,6 +4,7 @@ import * as tty from "node:tty";
 import * as os from "node:os";
 import { randomFillSync } from "node:crypto";
 import { attempt, errnoOf } from "./errno-codes.js";
+import { longTimer } from "./web.js";
 import { assemblePlatform, type HostFs, type HostServices, type HostStat, type HostStdio, type Platform } from "./platform.js";
 
 // Host terminal state changed by setRawMode, restored however forkbox exits.
@@ -67,8 +68,12 @@ export function nodeFs(): HostFs {
   };
 }
 
+// ^C, ^\ and ^Z from the terminal, forwarded to the guest instead of acting on forkbox.
+const TERMINAL_SIGNALS: [NodeJS.Signals, number][] = [["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18]];
+
 // This Node process's own stdin, stdout and stderr.
 export function nodeStdio(): HostStdio {
+  let stdinEnded = false;
   return {
     writeStdio(fd, data) {
       let off = 0;
@@ -90,13 +95,25 @@ export function nodeStdio(): HostStdio {
       const t = s as unknown as { columns?: number; rows?: number };
       return tty.isatty(fd) && t.columns ? { rows: t.rows ?? 24, cols: t.columns } : null;
     },
+    // Through process.stdin rather than fs.read, which would hold a thread-pool thread
+    // in read(2) and keep forkbox from exiting while the pipe stays silent.
     readStdin() {
       return new Promise((resolve) => {
-        const buf = Buffer.alloc(65536);
-        fs.read(0, buf, 0, buf.length, null, (err, n) => {
-          if (err || n === 0) resolve(null);
-          else resolve(new Uint8Array(buf.subarray(0, n)));
-        });
+        const s = process.stdin;
+        if (stdinEnded) { resolve(null); return; }
+        const done = (data: Uint8Array | null) => {
+          s.pause();
+          s.off("data", onData);
+          s.off("end", onEnd);
+          s.off("error", onEnd);
+          resolve(data);
+        };
+        const onData = (d: Buffer) => done(new Uint8Array(d));
+        const onEnd = () => { stdinEnded = true; done(null); };
+        s.on("data", onData);
+        s.once("end", onEnd);
+        s.once("error", onEnd);
+        s.resume();
       });
     },
     setRawMode(raw) {
@@ -111,6 +128,13 @@ export function nodeStdio(): HostStdio {
       process.stdin.setRawMode(raw);
       rawSet = raw;
     },
+    onTerminalSignal(fn) {
+      if (!tty.isatty(0)) return null;
+      const handlers = TERMINAL_SIGNALS.map(([name, nr]) => [name, () => fn(nr)] as const);
+      for (const [name, h] of handlers) process.on(name, h);
+      return () => { for (const [name, h] of handlers) process.off(name, h); };
+    },
+    stopSelf() { process.kill(process.pid, "SIGSTOP"); },
   };
 }
 
@@ -120,11 +144,7 @@ export function nodeServices(): HostServices {
     monotonicNs: () => process.hrtime.bigint(),
     randomBytes: (buf) => { randomFillSync(buf); },
     yieldToHost: () => new Promise((r) => setImmediate(r)),
-    sleepMs: (ms) => new Promise((r) => setTimeout(r, ms)),
-    setTimer(ms, fn) {
-      const t = setTimeout(fn, ms);
-      return () => clearTimeout(t);
-    },
+    setTimer: longTimer,
   };
 }
 

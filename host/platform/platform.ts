@@ -61,6 +61,13 @@ export interface HostStdio {
   readStdin(): Promise<Uint8Array | null>;
   // Put the terminal behind stdin into raw mode or back; restored at exit regardless.
   setRawMode(raw: boolean): void;
+  // Terminal job-control keys (^C, ^\, ^Z) reach the host process as signals; forkbox
+  // takes them instead of dying or stopping and hands each to fn (Linux signal numbers),
+  // as it does a SIGCONT, so a resumed job resumes the guest. Returns the function that
+  // stops listening, or null when no such signal can arrive (stdin is no terminal).
+  onTerminalSignal(fn: (sig: number) => void): (() => void) | null;
+  // Stop the host process as the shell's job (after ^Z stopped every guest process).
+  stopSelf(): void;
 }
 
 // Clocks, randomness and yielding to the runtime's event loop.
@@ -71,7 +78,6 @@ export interface HostServices {
   randomBytes(buf: Uint8Array): void;
   // Let the event loop run (timers, I/O) before continuing.
   yieldToHost(): Promise<void>;
-  sleepMs(ms: number): Promise<void>;
   // Call fn after ms unless the returned canceller runs first.
   setTimer(ms: number, fn: () => void): () => void;
 }
@@ -109,11 +115,12 @@ export function assemblePlatform(fs: HostFs, stdio: HostStdio, services: HostSer
     windowSize: (fd) => stdio.windowSize(fd),
     readStdin: () => stdio.readStdin(),
     setRawMode: (raw) => stdio.setRawMode(raw),
+    onTerminalSignal: (fn) => stdio.onTerminalSignal(fn),
+    stopSelf: () => stdio.stopSelf(),
     nowMs: () => services.nowMs(),
     monotonicNs: () => services.monotonicNs(),
     randomBytes: (buf) => services.randomBytes(buf),
     yieldToHost: () => services.yieldToHost(),
-    sleepMs: (ms) => services.sleepMs(ms),
     setTimer: (ms, fn) => services.setTimer(ms, fn),
     cwd: () => cwd,
   };

@@ -12,6 +12,18 @@ function yieldMacrotask(): Promise<void> {
   });
 }
 
+const MAX_TIMEOUT = 0x7fffffff; // setTimeout's limit in ms
+
+// setTimeout for any delay (an alarm may be days away), cancellable.
+export function longTimer(ms: number, fn: () => void): () => void {
+  let handle: ReturnType<typeof setTimeout>;
+  const arm = (left: number) => {
+    handle = setTimeout(() => (left > MAX_TIMEOUT ? arm(left - MAX_TIMEOUT) : fn()), Math.min(left, MAX_TIMEOUT));
+  };
+  arm(ms);
+  return () => clearTimeout(handle);
+}
+
 export function webServices(): HostServices {
   return {
     nowMs: () => Date.now(),
@@ -20,10 +32,6 @@ export function webServices(): HostServices {
       for (let i = 0; i < buf.length; i += 65536) crypto.getRandomValues(buf.subarray(i, i + 65536));
     },
     yieldToHost: yieldMacrotask,
-    sleepMs: (ms) => new Promise((r) => setTimeout(r, ms)),
-    setTimer(ms, fn) {
-      const t = setTimeout(fn, ms);
-      return () => clearTimeout(t);
-    },
+    setTimer: longTimer,
   };
 }

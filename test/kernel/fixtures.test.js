@@ -4,13 +4,16 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { forkbox } from "./helpers.js";
+import { forkbox, forkboxHeldStdin } from "./helpers.js";
 import { fixtureRuns } from "../fixtures/manifest.js";
 
 for (const run of fixtureRuns()) {
-  test(`${run.arch} ${run.bin}`, () => {
+  test(`${run.arch} ${run.bin}`, async () => {
     const expected = JSON.parse(readFileSync(run.expectedFile, "utf8"));
-    const r = forkbox([`./${run.bin}`, ...run.args], { cwd: run.binDir, env: run.env, input: run.stdin });
+    const argv = [`./${run.bin}`, ...run.args];
+    const r = run.stdin === "open"
+      ? await forkboxHeldStdin(argv, { cwd: run.binDir, env: run.env })
+      : forkbox(argv, { cwd: run.binDir, env: run.env, input: run.stdin });
     assert.is(r.stdout, expected.stdout, "stdout");
     assert.is(r.stderr, expected.stderr, "stderr");
     assert.is(r.status, expected.status, "exit status");

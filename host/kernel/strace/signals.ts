@@ -1,6 +1,7 @@
 // Signals as strace prints them: names, sets, struct sigaction, siginfo and
 // wait statuses.
 import type { GuestMemory } from "../../core/memory.js";
+import type { Siginfo } from "../signal/siginfo.js";
 import { SIGNAL_NAMES } from "../signals.js";
 import { addr } from "./values.js";
 import { flags, hex, SA_FLAGS } from "./xlat.js";
@@ -64,19 +65,35 @@ export function waitStatus(st: number): string {
   return `[{${s}}]`;
 }
 
-// What the kernel says about a signal it sends (the siginfo strace shows in
-// "--- SIGCHLD {...} ---" lines).
-export type SigInfo =
-  | { signo: number; code: "SI_USER" | "SI_TKILL"; pid: number; uid: number }
-  | { signo: number; code: "CLD_EXITED" | "CLD_KILLED" | "CLD_DUMPED"; pid: number; uid: number; status: number }
-  | { signo: number; code: string; addr: number | null };
+// si_code names by signal (positive codes), and the ones any signal may carry.
+const SI_CODES: Record<number, string> = { 0: "SI_USER", 0x80: "SI_KERNEL", [-1]: "SI_QUEUE", [-2]: "SI_TIMER",
+  [-3]: "SI_MESGQ", [-4]: "SI_ASYNCIO", [-5]: "SI_SIGIO", [-6]: "SI_TKILL" };
+const FAULT_CODES: Record<number, string[]> = {
+  4: ["ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP", "ILL_PRVOPC", "ILL_PRVREG", "ILL_COPROC", "ILL_BADSTK"],
+  8: ["FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND", "FPE_FLTRES", "FPE_FLTINV", "FPE_FLTSUB"],
+  11: ["SEGV_MAPERR", "SEGV_ACCERR"],
+  7: ["BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR"],
+  5: ["TRAP_BRKPT", "TRAP_TRACE"],
+  17: ["CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"],
+};
+const SIGCHLD = 17, CLD_EXITED = 1;
+const ADDR_SIGNALS = [4, 7, 8, 11]; // SIGILL, SIGBUS, SIGFPE, SIGSEGV: si_addr
 
-export function siginfo(i: SigInfo): string {
-  let s = `si_signo=${signalName(i.signo)}, si_code=${i.code}`;
-  if ("status" in i) {
-    const status = i.code === "CLD_EXITED" ? String(i.status) : signalName(i.status);
-    s += `, si_pid=${i.pid}, si_uid=${i.uid}, si_status=${status}, si_utime=0, si_stime=0`;
-  } else if ("pid" in i) s += `, si_pid=${i.pid}, si_uid=${i.uid}`;
-  else if (i.addr !== null) s += `, si_addr=${addr(i.addr)}`;
+function codeName(signo: number, code: number): string {
+  if (code <= 0 || code === 0x80) return SI_CODES[code] ?? String(code);
+  return FAULT_CODES[signo]?.[code - 1] ?? String(code);
+}
+
+// "--- SIGCHLD {...} ---", as strace prints a signal's siginfo: the sender for
+// codes from user space, else the fields that signal's si_code carries.
+export function siginfo(i: Siginfo): string {
+  let s = `si_signo=${signalName(i.signo)}, si_code=${codeName(i.signo, i.code)}`;
+  if (i.code <= 0) {
+    s += `, si_pid=${i.pid ?? 0}, si_uid=${i.uid ?? 0}`;
+    if (i.kind === "rt") s += `, si_int=${Number(BigInt.asIntN(32, i.value ?? 0n))}, si_ptr=${addr(Number(i.value ?? 0n))}`;
+  } else if (i.signo === SIGCHLD && i.kind === "chld") {
+    const status = i.code === CLD_EXITED ? String(i.status ?? 0) : signalName(i.status ?? 0);
+    s += `, si_pid=${i.pid ?? 0}, si_uid=${i.uid ?? 0}, si_status=${status}, si_utime=0, si_stime=0`;
+  } else if (ADDR_SIGNALS.includes(i.signo)) s += `, si_addr=${addr(i.addr ?? 0)}`;
   return `--- ${signalName(i.signo)} {${s}} ---`;
 }

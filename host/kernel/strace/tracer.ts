@@ -9,9 +9,10 @@ import type { Process } from "../process.js";
 import { RESULT_REG } from "../abi.js";
 import { ENOSYS, ERRNO_INFO } from "../errno.js";
 import { BLOCKED } from "../fs/file.js";
-import { NORETURN, type ArgType, type RetType, type SysResult } from "../syscalls/types.js";
+import { NORETURN, type ArgType, type RestartKind, type RetType, type SysResult } from "../syscalls/types.js";
 import { isOutput, printArg, printRank, resultNote, type ArgCtx } from "./args.js";
-import { siginfo, signalName, type SigInfo } from "./signals.js";
+import type { Siginfo } from "../signal/siginfo.js";
+import { siginfo, signalName } from "./signals.js";
 import { argv as printArgv, quote } from "./values.js";
 import { hex, octal } from "./xlat.js";
 
@@ -29,6 +30,13 @@ export interface StraceLine {
 export type StraceSink = (line: StraceLine) => void;
 
 const RESULT_COLUMN = 39;
+// How strace shows a call a signal interrupted: the restart code the kernel returned.
+const RESTART_RESULTS: Record<RestartKind, string> = {
+  sa: "? ERESTARTSYS (To be restarted if SA_RESTART is set)",
+  nohand: "? ERESTARTNOHAND (To be restarted if no handler)",
+  block: "? ERESTART_RESTARTBLOCK (Interrupted by signal)",
+  never: "-1 EINTR (Interrupted system call)",
+};
 const SIGKILL = 9;
 const killedBy = (status: number) => status & 0x7f;
 const ESP = 4;
@@ -124,8 +132,21 @@ export class Tracer {
     this.emit(p.pid, `${name}()`, this.result(-ENOSYS, "dec"));
   }
 
-  signal(p: Process, info: SigInfo): void {
+  // A signal the process takes (or, ignored, drops): strace's "--- SIG... {...} ---".
+  signal(p: Process, info: Siginfo): void {
     this.own(p, { text: siginfo(info) });
+  }
+
+  // A signal cut p's blocked call short: the call ends with the kernel's restart code.
+  interrupted(p: Process, kind: RestartKind): void {
+    const call = this.calls.get(p.pid);
+    if (!call) return;
+    this.calls.delete(p.pid);
+    const c = this.ctx(p, call, -1);
+    const parts = this.printArgs(call, c);
+    const text = call.shown ? `<... ${call.name} resumed>${parts.slice(this.shownCount(call)).join(", ")})` : `${call.name}(${parts.join(", ")})`;
+    this.emit(p.pid, text, RESTART_RESULTS[kind]);
+    for (const d of call.deferred) this.emitOwn(p.pid, d);
   }
 
   exited(p: Process, status: number): void {

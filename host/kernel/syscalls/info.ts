@@ -58,11 +58,21 @@ function sleepUntil(c: Ctx, deadlineNs: number): SysResult {
   const now = Number(c.k.platform.monotonicNs());
   if (now >= deadlineNs) { c.p.pending = null; return 0; }
   c.p.pending = deadlineNs;
-  const wake = c.k.hostCallback(c.p);
-  c.k.block(c.p);
-  void c.k.platform.sleepMs(Math.ceil((deadlineNs - now) / 1e6)).then(wake);
+  c.k.block(c.p, c.k.timer(Math.ceil((deadlineNs - now) / 1e6), () => c.k.wake(c.p)));
   return BLOCKED;
 }
+
+// A sleep cut short by a signal handler reports the time it had left.
+function writeRemaining(c: Ctx, rem: number, word: 4 | 8): void {
+  if (!rem || typeof c.p.pending !== "number") return;
+  void putTime(c, rem, Math.max(0, c.p.pending - Number(c.k.platform.monotonicNs())), word);
+}
+
+export const nanosleepInterrupted = (c: Ctx, _req: number, rem: number) => writeRemaining(c, rem, c.word);
+export const clockNanosleepInterrupted = (c: Ctx, _clk: number, flags: number, _req: number, rem: number) =>
+  flags & TIMER_ABSTIME ? undefined : writeRemaining(c, rem, c.word);
+export const clockNanosleep64Interrupted = (c: Ctx, _clk: number, flags: number, _req: number, rem: number) =>
+  flags & TIMER_ABSTIME ? undefined : writeRemaining(c, rem, 8);
 
 function readTimespec(c: Ctx, ptr: number, word: 4 | 8): number {
   const b = c.mem.read(ptr, word * 2);

@@ -6,6 +6,8 @@ import { BLOCKED, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY, type Open
 import { Pipe, PipeReader, PipeWriter } from "../fs/pipe.js";
 import { DirFile } from "../fs/regular.js";
 import { isDir } from "../fs/node.js";
+import { sendSignal } from "../signal/send.js";
+import { SI_USER } from "../signal/siginfo.js";
 import { SIGPIPE } from "../signals.js";
 import type { Ctx, SysResult } from "./types.js";
 
@@ -25,11 +27,10 @@ export function sleepOn(c: Ctx, files: OpenFile[]): typeof BLOCKED {
   return BLOCKED;
 }
 
-// The one place a write to a pipe without readers raises SIGPIPE (ignored: just EPIPE).
+// The one place a write to a pipe without readers raises SIGPIPE, as send_sig does:
+// from the writer itself. The write fails with EPIPE when the signal does not kill.
 function brokenPipe(c: Ctx): void {
-  const act = c.p.sigactions.get(SIGPIPE);
-  const handler = act ? new DataView(act.buffer, act.byteOffset).getUint32(0, true) : 0;
-  if (handler !== 1) c.k.fatalSignal(c.p, SIGPIPE, { signo: SIGPIPE, code: "SI_USER", pid: c.p.pid, uid: c.p.creds.uid });
+  sendSignal(c.k, c.p, { signo: SIGPIPE, code: SI_USER, kind: "kill", pid: c.p.pid, uid: c.p.creds.uid });
 }
 
 // Read once from f; waits (or EAGAIN) while nothing is there.

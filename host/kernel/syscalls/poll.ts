@@ -22,11 +22,7 @@ const nowMs = (c: Ctx) => Number(c.k.platform.monotonicNs()) / 1e6;
 function waitFor(c: Ctx, files: OpenFile[], until: number): typeof BLOCKED {
   const { k, p } = c;
   const cancels = files.map((f) => f.subscribe(() => k.wake(p)));
-  if (until !== Infinity) {
-    const done = k.hostPending();
-    const stop = k.platform.setTimer(Math.max(0, Math.ceil(until - nowMs(c))), () => { done(); k.wake(p); });
-    cancels.push(() => { stop(); done(); });
-  }
+  if (until !== Infinity) cancels.push(k.timer(Math.max(0, Math.ceil(until - nowMs(c))), () => k.wake(p)));
   k.block(p, () => { for (const x of cancels) x(); });
   return BLOCKED;
 }

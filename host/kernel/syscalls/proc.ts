@@ -3,9 +3,9 @@
 import { CPU_FS_BASE } from "../../../assembly/layout.js";
 import { E2BIG, EACCES, EAGAIN, EBADF, ECHILD, EFAULT, EINVAL, ENAMETOOLONG, ENOENT, ENOMEM, ENOSYS, EPERM, ESRCH } from "../errno.js";
 import { BLOCKED } from "../fs/file.js";
-import { resetHandlers } from "../kernel.js";
 import type { Process } from "../process.js";
-import { SIGCHLD } from "../signals.js";
+import { takeStateChange } from "../signal/send.js";
+import { SIGCHLD, SIGCONT } from "../signals.js";
 import { encodeRusage } from "./structs.js";
 import { installTls, readUserDesc } from "./tls.js";
 import { NORETURN, type Ctx, type SysResult } from "./types.js";
@@ -23,7 +23,7 @@ const WNOHANG = 1, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x100000
 const WAIT4_OPTIONS = WNOHANG | WSTOPPED | WCONTINUED | WNOTHREAD | WALL | WCLONE;
 const WAITID_OPTIONS = WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | WNOTHREAD | WALL | WCLONE;
 const P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
-const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3;
+const CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 const PATH_MAX = 4096;
 const MAX_ARG_STRLEN = 32 * 4096;
 const MAX_ARG_ROOM = 6 * 1024 * 1024; // bprm_stack_limits: never more than 3/4 of _STK_LIM
@@ -66,7 +66,7 @@ export function clone(c: Ctx, flags: number, newsp: number, ptid: number, ctid: 
   core.x.cpuCopy(cpu, p.cpu);
   const child = k.fork(p, parent, pid, cpu, as, shareVm);
   child.exitSignal = flags & CSIGNAL;
-  if (clearSighand) resetHandlers(child);
+  if (clearSighand) child.sig.resetHandlers();
   core.setReg(cpu, 0, 0);
   if (newsp) core.setReg(cpu, 4, newsp);
   if (tlsDesc) installTls(core, cpu, tlsDesc);
@@ -173,18 +173,26 @@ function eligible(child: Process, which: Which, options: number): boolean {
   return (child.exitSignal !== SIGCHLD) === ((options & WCLONE) !== 0);
 }
 
-// do_wait, shared by wait4 and waitid: a zombie to report (reaped unless WNOWAIT),
-// or 0 (WNOHANG), -ECHILD, or BLOCKED until a child changes state.
-function waitChild(c: Ctx, which: Which, options: number): Process | SysResult {
+// What a wait reports about a child: its wait status (exited, killed, stopped or continued).
+interface Report { child: Process; status: number }
+
+// do_wait, shared by wait4 and waitid: a zombie (reaped unless WNOWAIT) or a stop or
+// continue to report, or 0 (WNOHANG), -ECHILD, or BLOCKED until a child changes state.
+function waitChild(c: Ctx, which: Which, options: number): Report | SysResult {
   const { k, p } = c;
   let any = false;
   for (const child of p.children) {
     if (!eligible(child, which, options)) continue;
     any = true;
-    // Stopped and continued children need job-control signals, which do not exist yet.
-    if (child.state !== "zombie" || !(options & WEXITED)) continue;
+    if (child.state !== "zombie") {
+      // Job control: a stop (WSTOPPED) or continue (WCONTINUED) not yet reported.
+      const status = takeStateChange(child, options, (options & WNOWAIT) !== 0);
+      if (status) return { child, status };
+      continue;
+    }
+    if (!(options & WEXITED)) continue;
     if (!(options & WNOWAIT)) k.reap(child);
-    return child;
+    return { child, status: child.waitStatus };
   }
   if (!any) return -ECHILD;
   if (options & WNOHANG) return 0;
@@ -205,9 +213,9 @@ export function wait4(c: Ctx, pid: number, statusPtr: number, options: number, r
     : pid === 0 ? { kind: "pgid", id: c.p.pgid } : { kind: "pid", id: pid };
   const r = waitChild(c, which, (options >>> 0) | WEXITED);
   if (typeof r !== "object") return r;
-  let res = r.pid;
-  if (statusPtr && !c.mem.writeU32(statusPtr, r.waitStatus)) res = -EFAULT;
-  if (rusagePtr && !c.mem.write(rusagePtr, childRusage(c, r))) res = -EFAULT;
+  let res = r.child.pid;
+  if (statusPtr && !c.mem.writeU32(statusPtr, r.status)) res = -EFAULT;
+  if (rusagePtr && !c.mem.write(rusagePtr, childRusage(c, r.child))) res = -EFAULT;
   return res;
 }
 
@@ -230,22 +238,30 @@ export function waitid(c: Ctx, idtype: number, id: number, infop: number, option
   else return -EINVAL;
   const r = waitChild(c, which, options);
   if (typeof r !== "object" && r !== 0) return r;
-  if (rusagePtr && typeof r === "object" && !c.mem.write(rusagePtr, childRusage(c, r))) return -EFAULT;
+  if (rusagePtr && typeof r === "object" && !c.mem.write(rusagePtr, childRusage(c, r.child))) return -EFAULT;
   if (!infop) return 0;
   const u = c.word === 4 ? 12 : 16;
   const info = new Uint8Array(u + 12);
   const dv = new DataView(info.buffer);
   if (typeof r === "object") {
-    const st = r.waitStatus;
-    const sig = st & 0x7f;
+    const [code, status] = childCode(r.status);
     dv.setInt32(0, SIGCHLD, true);
-    dv.setInt32(8, sig === 0 ? CLD_EXITED : st & 0x80 ? CLD_DUMPED : CLD_KILLED, true);
-    dv.setInt32(u, r.pid, true);
-    dv.setUint32(u + 4, r.creds.uid, true);
-    dv.setInt32(u + 8, sig === 0 ? (st >> 8) & 0xff : sig, true);
+    dv.setInt32(8, code, true);
+    dv.setInt32(u, r.child.pid, true);
+    dv.setUint32(u + 4, r.child.creds.uid, true);
+    dv.setInt32(u + 8, status, true);
   }
   // Only these fields are written; the rest of the caller's siginfo_t stays as it was.
   return c.mem.write(infop, info.subarray(0, 12)) && c.mem.write(infop + u, info.subarray(u)) ? 0 : -EFAULT;
+}
+
+// A wait status as siginfo's si_code and si_status.
+function childCode(st: number): [number, number] {
+  const sig = st & 0x7f;
+  if (st === 0xffff) return [CLD_CONTINUED, SIGCONT];
+  if (sig === 0x7f) return [CLD_STOPPED, (st >> 8) & 0xff];
+  if (sig === 0) return [CLD_EXITED, (st >> 8) & 0xff];
+  return [st & 0x80 ? CLD_DUMPED : CLD_KILLED, sig];
 }
 
 const RUSAGE_SELF = 0, RUSAGE_CHILDREN = -1, RUSAGE_THREAD = 1;

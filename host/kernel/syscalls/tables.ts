@@ -11,13 +11,16 @@ import * as poll from "./poll.js";
 import * as proc from "./proc.js";
 import * as sig from "./sig.js";
 import * as tls from "./tls.js";
-import type { ArgType, SyscallDef } from "./types.js";
+import type { ArgType, RestartKind, SyscallDef } from "./types.js";
 
 type Fn = SyscallDef["fn"];
 const def = (fn: unknown, ...args: ArgType[]): SyscallDef => ({ fn: fn as Fn, args });
 // Calls whose result strace prints in hex (addresses) or octal (umask).
 const hex = (d: SyscallDef): SyscallDef => ({ ...d, ret: "hex" });
 const octal = (d: SyscallDef): SyscallDef => ({ ...d, ret: "octal" });
+// How a blocking syscall answers a signal handler (see RestartKind); the default is "sa".
+const restart = (d: SyscallDef, kind: RestartKind, interrupted?: unknown): SyscallDef =>
+  ({ ...d, restart: kind, interrupted: interrupted as SyscallDef["interrupted"] });
 
 // Definitions shared by both ABIs, by Linux name.
 const common: Record<string, SyscallDef> = {
@@ -74,9 +77,9 @@ const common: Record<string, SyscallDef> = {
   fdatasync: def(io.fsync, "fd"),
   getdents: def(io.getdents, "fd", "ptr", "size"),
   getdents64: def(io.getdents64, "fd", "ptr", "size"),
-  poll: def(poll.poll, "ptr", "uint", "int"),
-  ppoll: def(poll.ppoll, "ptr", "uint", "ptr", "ptr", "size"),
-  pselect6: def(poll.pselect6, "int", "ptr", "ptr", "ptr", "ptr", "ptr"),
+  poll: restart(def(poll.poll, "ptr", "uint", "int"), "nohand"),
+  ppoll: restart(def(poll.ppoll, "ptr", "uint", "ptr", "ptr", "size"), "nohand"),
+  pselect6: restart(def(poll.pselect6, "int", "ptr", "ptr", "ptr", "ptr", "ptr"), "nohand"),
   open: def(fs.open, "path", "open_flags", "open_mode"),
   openat: def(fs.openat, "dirfd", "path", "open_flags", "open_mode"),
   creat: def(fs.creat, "path", "mode"),
@@ -114,10 +117,11 @@ const common: Record<string, SyscallDef> = {
   uname: def(info.uname, "uname_out"),
   clock_gettime: def(info.clockGettime, "clockid", "timespec_out"),
   clock_getres: def(info.clockGetres, "clockid", "timespec_out"),
-  clock_nanosleep: def(info.clockNanosleep, "clockid", "timer_flags", "timespec_in", "timespec_out"),
+  clock_nanosleep: restart(def(info.clockNanosleep, "clockid", "timer_flags", "timespec_in", "timespec_out"), "block",
+    info.clockNanosleepInterrupted),
   gettimeofday: def(info.gettimeofday, "timeval_out", "ptr"),
   time: def(info.time, "ptr"),
-  nanosleep: def(info.nanosleep, "timespec_in", "timespec_out"),
+  nanosleep: restart(def(info.nanosleep, "timespec_in", "timespec_out"), "block", info.nanosleepInterrupted),
   umask: octal(def(info.umask, "mode")),
   prlimit64: def(info.prlimit64, "pid", "rlimit_resource", "rlimit64_in", "rlimit64_out"),
   setrlimit: def(info.setrlimit, "rlimit_resource", "rlimit_in"),
@@ -127,9 +131,20 @@ const common: Record<string, SyscallDef> = {
   sched_yield: def(info.schedYield),
   rt_sigaction: def(sig.rtSigaction, "signal", "sigaction_in", "sigaction_out", "size"),
   rt_sigprocmask: def(sig.rtSigprocmask, "sigprocmask_how", "sigset_in", "sigset_out", "size"),
+  rt_sigpending: def(sig.rtSigpending, "sigset_out", "size"),
+  rt_sigsuspend: restart(def(sig.rtSigsuspend, "sigset_in", "size"), "nohand"),
+  rt_sigtimedwait: restart(def(sig.rtSigtimedwait, "sigset_in", "ptr", "timespec_in", "size"), "never"),
+  rt_sigqueueinfo: def(sig.rtSigqueueinfo, "pid", "signal", "ptr"),
+  rt_tgsigqueueinfo: def(sig.rtTgsigqueueinfo, "pid", "pid", "signal", "ptr"),
+  rt_sigreturn: def(sig.rtSigreturn),
+  sigaltstack: def(sig.sigaltstack, "ptr", "ptr"),
+  pause: restart(def(sig.pause), "nohand"),
   kill: def(sig.kill, "pid", "signal"),
   tkill: def(sig.tkill, "pid", "signal"),
   tgkill: def(sig.tgkill, "pid", "pid", "signal"),
+  alarm: def(sig.alarm, "uint"),
+  getitimer: def(sig.getitimer, "int", "ptr"),
+  setitimer: def(sig.setitimer, "int", "ptr", "ptr"),
 };
 
 // i386 names that differ from, or do not exist on, x86-64.
@@ -155,10 +170,10 @@ const i386Only: Record<string, SyscallDef> = {
   lchown32: def(fs.lchown, "path", "int", "int"),
   fchown32: def(fs.fchown, "fd", "int", "int"),
   utimensat_time64: def(fs.utimensat64, "dirfd", "path", "ptr", "flags"),
-  select: def(poll.oldSelect, "ptr"),
-  _newselect: def(poll.select, "int", "ptr", "ptr", "ptr", "ptr"),
-  ppoll_time64: def(poll.ppollTime64, "ptr", "uint", "ptr", "ptr", "size"),
-  pselect6_time64: def(poll.pselect6Time64, "int", "ptr", "ptr", "ptr", "ptr", "ptr"),
+  select: restart(def(poll.oldSelect, "ptr"), "nohand"),
+  _newselect: restart(def(poll.select, "int", "ptr", "ptr", "ptr", "ptr"), "nohand"),
+  ppoll_time64: restart(def(poll.ppollTime64, "ptr", "uint", "ptr", "ptr", "size"), "nohand"),
+  pselect6_time64: restart(def(poll.pselect6Time64, "int", "ptr", "ptr", "ptr", "ptr", "ptr"), "nohand"),
   fcntl64: def(io.fcntl, "fd", "fcntl_cmd", "fcntl_arg"),
   getuid32: def(creds.getuid),
   geteuid32: def(creds.geteuid),
@@ -169,7 +184,8 @@ const i386Only: Record<string, SyscallDef> = {
   set_thread_area: def(tls.setThreadArea, "user_desc"),
   get_thread_area: def(tls.getThreadArea, "user_desc"),
   clock_gettime64: def(info.clockGettime64, "clockid", "timespec64_out"),
-  clock_nanosleep_time64: def(info.clockNanosleep64, "clockid", "timer_flags", "timespec64_in", "timespec64_out"),
+  clock_nanosleep_time64: restart(def(info.clockNanosleep64, "clockid", "timer_flags", "timespec64_in", "timespec64_out"),
+    "block", info.clockNanosleep64Interrupted),
   getuid: def(creds.getuid16),
   geteuid: def(creds.geteuid16),
   getgid: def(creds.getgid16),
@@ -197,6 +213,13 @@ const i386Only: Record<string, SyscallDef> = {
   setfsuid32: def(creds.setfsuid, "uint"),
   setfsgid32: def(creds.setfsgid, "uint"),
   setgroups32: def(creds.setgroups, "int", "ptr"),
+  sigaction: def(sig.sigaction, "signal", "ptr", "ptr"),
+  signal: def(sig.signal, "signal", "ptr"),
+  sigprocmask: def(sig.sigprocmask, "sigprocmask_how", "ptr", "ptr"),
+  sigpending: def(sig.sigpending, "ptr"),
+  sigsuspend: restart(def(sig.sigsuspend, "int", "int", "hex"), "nohand"),
+  sigreturn: def(sig.sigreturn),
+  rt_sigtimedwait_time64: restart(def(sig.rtSigtimedwaitTime64, "sigset_in", "ptr", "timespec64_in", "size"), "never"),
 };
 
 const x86_64Only: Record<string, SyscallDef> = {
@@ -214,7 +237,7 @@ const x86_64Only: Record<string, SyscallDef> = {
   chown: def(fs.chown, "path", "int", "int"),
   lchown: def(fs.lchown, "path", "int", "int"),
   fchown: def(fs.fchown, "fd", "int", "int"),
-  select: def(poll.select, "int", "ptr", "ptr", "ptr", "ptr"),
+  select: restart(def(poll.select, "int", "ptr", "ptr", "ptr", "ptr"), "nohand"),
   getrlimit: def(info.getrlimit, "rlimit_resource", "rlimit_out"),
   arch_prctl: def(tls.archPrctl, "arch_prctl_code", "arch_prctl_addr"),
 };

@@ -56,8 +56,18 @@ export const SIGNEDWORD: ReadonlySet<ArgType> = new Set(SWORD);
 // How --strace prints the return value: decimal (default), hex (addresses), octal (umask).
 export type RetType = "dec" | "hex" | "octal";
 
+// What a blocking syscall does when a signal handler interrupts it (Linux's
+// restart codes): "sa" restarts under SA_RESTART, else EINTR (ERESTARTSYS, the
+// default); "nohand" is EINTR whenever a handler runs (ERESTARTNOHAND);
+// "block" also (ERESTART_RESTARTBLOCK: sleeps, which report the time left);
+// "never" is EINTR even after a stop and continue.
+export type RestartKind = "sa" | "nohand" | "block" | "never";
+
 export interface SyscallDef {
   args: ArgType[];
   ret?: RetType;
   fn: (c: Ctx, ...a: number[]) => SysResult;
+  restart?: RestartKind;
+  // Called with the syscall's arguments when it fails with EINTR (nanosleep's time left).
+  interrupted?: (c: Ctx, ...a: number[]) => void;
 }
