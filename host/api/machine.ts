@@ -8,14 +8,12 @@ import { Kernel, type FirstPolicy, type KernelStats } from "../kernel/kernel.js"
 import type { MountSpec } from "../kernel/fs/setup.js";
 import { formatStraceLine, type StraceSink } from "../kernel/strace/tracer.js";
 import type { Process } from "../kernel/process.js";
-import { SIGCHLD, SIGCONT, SIGKILL, SIGTERM, shellStatus } from "../kernel/signals.js";
+import { SIGKILL, SIGTERM, shellStatus } from "../kernel/signals.js";
 import { assemblePlatform, type HostFs, type HostServices, type HostStdio } from "../platform/platform.js";
 import { webServices } from "../platform/web.js";
 import { StreamStdio, streamText, type StdinSource } from "./streams.js";
 
-const SIGXCPU = 24, SIGURG = 23, SIGWINCH = 28;
-// Signals whose default action is to do nothing (stops are not implemented).
-const IGNORED_BY_DEFAULT = new Set([SIGCHLD, SIGCONT, SIGURG, SIGWINCH, 19, 20, 21, 22]);
+const SIGXCPU = 24;
 
 export interface Limits {
   processes?: number; // processes existing at once (zombies count); fork fails with EAGAIN beyond
@@ -213,11 +211,11 @@ export class ChildProcess {
     this.stderr = streams.stderr;
   }
 
-  // Send sig to pid 1, or with "tree" to every process of the tree. Until
-  // signal handlers exist, the default action is taken.
+  // Send sig to pid 1, or with "tree" to every process of the tree: delivered as
+  // kill(2) from outside the tree's pid namespace would (si_pid 0), handlers included.
   kill(sig = SIGTERM, scope: "process" | "tree" = "process"): void {
     if (!Number.isInteger(sig) || sig < 0 || sig > 64) throw new RangeError(`kill: bad signal ${sig}`);
-    if (sig === 0 || IGNORED_BY_DEFAULT.has(sig)) return;
+    if (sig === 0) return;
     const targets = scope === "tree" ? [...this.kernel.procs.values()] : [this.kernel.procs.get(1)];
     for (const p of targets) if (p && p.state !== "zombie") this.kernel.hostSignal(p, sig);
   }

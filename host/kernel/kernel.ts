@@ -40,7 +40,7 @@ export interface KernelOptions {
 export interface KernelHooks {
   fork?(parent: Process, child: Process): void;
   exec?(p: Process): void;
-  exit?(p: Process): void; // p is a zombie now (or gone, when it has no parent)
+  exit?(p: Process): void; // p is a zombie now, before its parent hears of it
   reap?(p: Process): void;
   slice?(p: Process): void; // after each time slice p ran
   mayFork?(): boolean; // false: fork fails with EAGAIN (a pids.max-like cap)
@@ -154,10 +154,10 @@ export class Kernel {
   }
 
   // Drop a process that nobody will wait for any more (reaped, or orphaned after pid 1).
-  private release(p: Process): void {
+  private release(p: Process, reaped = true): void {
     this.procs.delete(p.pid);
     this.chargeUser(p.creds.uid, -1);
-    this.hooks.reap?.(p);
+    if (reaped) this.hooks.reap?.(p);
   }
 
   private chargeUser(uid: number, n: number): void {
@@ -550,9 +550,9 @@ export class Kernel {
     this.live--;
     for (const c of p.children) this.reparent(c, this.reaperFor(p));
     p.children.clear();
-    if (p.parent) this.notifyParent(p);
-    else this.release(p);
     this.hooks.exit?.(p);
+    if (p.parent) this.notifyParent(p);
+    else this.release(p, p !== this.init); // pid 1's status goes to whoever spawned it
     if (p === this.init) this.initExited();
   }
 
