@@ -3,33 +3,35 @@
 // Imports the package as Deno resolves it (the "deno" export condition).
 import * as lib from "../../dist/deno.js";
 import { libraryCases, runCases } from "./cases.js";
+import { fixtureRuns } from "../fixtures/manifest.js";
 
 const root = new URL("../../", import.meta.url);
 const readFile = (url) => Deno.readFile(url);
 const cases = await libraryCases(lib, root, readFile);
 
-// `deno run -A dist/cli.js ./<fixture>` as the Node CLI tests run it.
-const fixtures = new URL("test/fixtures/", root);
-const manifest = JSON.parse(await Deno.readTextFile(new URL("fixtures.json", fixtures)));
-for (const f of manifest) {
-  cases.push([`deno cli: ${f.name}`, async () => {
-    const expected = JSON.parse(await Deno.readTextFile(new URL(`expected/${f.name}.json`, fixtures)));
+// `deno run -A dist/cli.js ./<fixture>` as the Node CLI tests run it, for the
+// i386 builds (the x86-64 ones go through the same CLI code).
+for (const run of fixtureRuns().filter((r) => r.arch === "i386")) {
+  cases.push([`deno cli: ${run.bin}`, async () => {
+    const expected = JSON.parse(await Deno.readTextFile(run.expectedFile));
     const cmd = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", new URL("dist/cli.js", root).pathname, `./${f.name}`, ...f.args],
-      cwd: new URL("bin/i386/", fixtures).pathname,
+      args: ["run", "-A", new URL("dist/cli.js", root).pathname, `./${run.bin}`, ...run.args],
+      cwd: run.binDir,
       clearEnv: true,
-      env: Object.fromEntries(Object.keys(f.env).sort().map((k) => [k, f.env[k]])),
-      stdin: f.stdin === undefined ? "null" : "piped",
+      env: run.env,
+      stdin: run.stdin === undefined ? "null" : "piped",
       stdout: "piped",
       stderr: "piped",
     });
     const child = cmd.spawn();
-    if (f.stdin !== undefined) {
-      const w = child.stdin.getWriter();
-      await w.write(new TextEncoder().encode(f.stdin));
+    // Text to feed, then end of file; "open": a pipe that stays open and silent until the end.
+    const w = run.stdin === undefined ? null : child.stdin.getWriter();
+    if (w && run.stdin !== "open") {
+      await w.write(new TextEncoder().encode(run.stdin));
       await w.close();
     }
     const r = await child.output();
+    if (w && run.stdin === "open") await w.close().catch(() => {});
     const dec = new TextDecoder();
     const got = { stdout: dec.decode(r.stdout), stderr: dec.decode(r.stderr), status: r.signal ? 128 : r.code };
     const want = { stdout: expected.stdout, stderr: expected.stderr, status: expected.status };
