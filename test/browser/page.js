@@ -1,7 +1,7 @@
 // End-to-end test of the demo page in headless Chromium (Debian's chromium,
 // driven by playwright-core): the built dist/web served from 127.0.0.1, the
 // fork-exec-wait and spawn-1,000 examples and a program reading typed stdin,
-// checked against the native runs recorded in test/fixtures/expected.
+// checked against the native runs recorded in test/fixtures/expected/i386.
 // Run by `npm run test:browser` (which builds the page first); not part of `npm test`.
 import { createServer } from "node:http";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -14,7 +14,8 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WEB = join(ROOT, "dist/web");
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".tar": "application/x-tar", ".map": "application/json" };
-const expected = (name) => JSON.parse(readFileSync(join(ROOT, `test/fixtures/expected/${name}.json`), "utf8"));
+// The page runs the i386 builds.
+const expected = (name) => JSON.parse(readFileSync(join(ROOT, `test/fixtures/expected/i386/${name}.json`), "utf8"));
 
 let passed = 0, failed = 0;
 function check(name, cond, detail = "") {
