@@ -7,20 +7,19 @@ import { BLOCKED } from "../fs/file.js";
 import type { Process } from "../process.js";
 import { readFrame } from "../signal/frame.js";
 import { cancelRealTimer, getRealTimer, setRealTimer } from "../signal/itimer.js";
-import { forceSigsegv, sendSignal } from "../signal/send.js";
+import { IGNORE, defaultAction, forceSigsegv, sendSignal } from "../signal/send.js";
 import { SI_QUEUE, SI_TKILL, SI_USER, decodeSiginfo, encodeSiginfo, SIGINFO_SIZE, type Siginfo } from "../signal/siginfo.js";
 import {
   NSIG, SA_KNOWN, SA_NODEFER, SA_RESETHAND, SIG_DFL, SIG_IGN, SS_AUTODISARM, SS_DISABLE, SS_ONSTACK, UNBLOCKABLE, bit,
   type SigAction,
 } from "../signal/state.js";
-import { SIGCHLD, SIGCONT, SIGKILL, SIGSEGV, SIGSTOP } from "../signals.js";
+import { SIGKILL, SIGSEGV, SIGSTOP } from "../signals.js";
 import { decodeTimePair, encodeTimePair } from "./structs.js";
 import { NORETURN, type Ctx, type SysResult } from "./types.js";
 
 const SIGSET_SIZE = 8;
 const MINSIGSTKSZ = 2048;
 const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
-const IGNORED_BY_DEFAULT = bit(SIGCHLD) | bit(SIGCONT) | bit(23) | bit(28);
 
 const validSignal = (sig: number) => sig >= 1 && sig <= NSIG;
 
@@ -45,7 +44,7 @@ function doSigaction(p: Process, sig: number, act: SigAction | null): SigAction 
   if (act) {
     s.actions[sig] = { ...act, flags: act.flags & SA_KNOWN, mask: act.mask & ~UNBLOCKABLE };
     // Ignoring a signal discards any pending instance (POSIX 3.3.1.3).
-    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && bit(sig) & IGNORED_BY_DEFAULT)) s.discard(bit(sig));
+    if (act.handler === SIG_IGN || (act.handler === SIG_DFL && defaultAction(sig) === IGNORE)) s.discard(bit(sig));
   }
   return old;
 }
