@@ -5,9 +5,9 @@ import { retiredTotal } from "./counters";
 
 const RAX: u32 = 0, RCX: u32 = 1, RDX: u32 = 2, RBX: u32 = 3;
 
-// Leaf 1 EDX: FPU (0), TSC (4), CX8 (8), CMOV (15), FXSR (24), SSE (25), SSE2 (26).
-// No MMX: its register forms raise #UD.
-const FEATURES_EDX: u32 = 1 | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 24) | (1 << 25) | (1 << 26);
+// Leaf 1 EDX: FPU (0), TSC (4), CX8 (8), CMOV (15), MMX (23), FXSR (24), SSE (25),
+// SSE2 (26). glibc's ld.so refuses x86-64 libraries on a CPU without MMX.
+const FEATURES_EDX: u32 = 1 | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
 // Leaf 1 ECX: SSE3 (0), CMPXCHG16B (13), POPCNT (23). No SSSE3/SSE4, no XSAVE/OSXSAVE/AVX.
 const FEATURES_ECX: u32 = 1 | (1 << 13) | (1 << 23);
 

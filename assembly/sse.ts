@@ -1,8 +1,7 @@
 // The SSE/SSE2 part of the 0x0f opcode map: moves, packed integer operations,
 // shuffles, and the MXCSR/fxsave state instructions. Floating-point arithmetic
 // is in ssefp.ts. The mandatory prefix (none, 66, f2, f3) selects the form;
-// forms without one that name MMX registers are not implemented (#UD) and
-// CPUID does not advertise MMX.
+// forms without one that name MMX registers are in mmx.ts.
 import {
   CPU_FPU, FX_MXCSR, FX_XMM, MXCSR_MASK, REASON_GP, REASON_UD,
 } from "./layout";
@@ -10,6 +9,7 @@ import { cpu, fault, mode64, rget, rget32, rget64, rset, rset32, rset64, stopped
 import { adMask, decodeModrm, ea, fetch8, linear, mod, opsize, opsizePrefix, reg, rep, rexPresent, rm } from "./decode";
 import { rd128, rd16, rd32, rd64, rdN, wr128, wr32, wr64, wr8, wrN } from "./mem";
 import { sseFloat } from "./ssefp";
+import { isMmxOp, mmxOp } from "./mmx";
 import { fxrstor, fxsave } from "./fpstate";
 
 // The mandatory prefix of the instruction being executed.
@@ -53,6 +53,7 @@ export function xstore(v: v128, aligned: bool): void {
 
 export function sseOp(op: u32): void {
   pfx = mandatoryPrefix();
+  if ((pfx == PFX_NONE && isMmxOp(op)) || (op == 0xd6 && pfx >= PFX_F2)) { mmxOp(op, pfx); return; }
   if ((op >= 0x60 && op <= 0x7f && op != 0x77) || op >= 0xd0) {
     if (op == 0x7e && pfx == PFX_F3) { decodeModrm(0); let v = xsrc64(); if (!stopped) xset(reg, make64(v, 0)); return; }
     if (op == 0xd0 || op == 0x7c || op == 0x7d) { sseFloat(op); return; } // SSE3 horizontal ops
@@ -101,7 +102,6 @@ export function sseOp(op: u32): void {
       xset(reg, op == 0x54 ? v128.and(a, b) : op == 0x55 ? v128.andnot(b, a) : op == 0x56 ? v128.or(a, b) : v128.xor(a, b));
       return;
     }
-    case 0x77: fault(REASON_UD); return; // emms (MMX)
     case 0xae: group15(); return;
     case 0xc3: { // movnti
       decodeModrm(0);
@@ -296,7 +296,7 @@ function integerOp(op: u32): void {
 }
 
 // Shift kinds: 0 psrlw 1 psrld 2 psrlq 3 psraw 4 psrad 5 psllw 6 pslld 7 psllq.
-function shiftKind(op: u32, k: u32): i32 {
+export function shiftKind(op: u32, k: u32): i32 {
   let base: i32 = op == 0x71 ? 0 : op == 0x72 ? 1 : 2;
   if (k == 2) return base;
   if (k == 4) return op == 0x73 ? -1 : base + 3;
@@ -326,7 +326,7 @@ export function byteShift(v: v128, n: u32, left: bool): v128 {
   return v128.load(SCRATCH + 16 + (left ? -<isize>n : <isize>n));
 }
 
-function shuffleImm(v: v128, imm: u32, p: u32): v128 {
+export function shuffleImm(v: v128, imm: u32, p: u32): v128 {
   for (let i: u32 = 0; i < 8; i++) {
     let w: u32; // source word for word i
     if (p == PFX_66) w = (((imm >> ((i >> 1) << 1)) & 3) << 1) | (i & 1);
@@ -337,7 +337,7 @@ function shuffleImm(v: v128, imm: u32, p: u32): v128 {
   return i8x16.swizzle(v, v128.load(SCRATCH));
 }
 
-function packedInt(op: u32, a: v128, b: v128): v128 {
+export function packedInt(op: u32, a: v128, b: v128): v128 {
   switch (op) {
     case 0x60: return i8x16.shuffle(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
     case 0x61: return i16x8.shuffle(a, b, 0, 8, 1, 9, 2, 10, 3, 11);

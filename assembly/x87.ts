@@ -842,3 +842,10 @@ function fbstp(): void {
   wr64(ea, lo); wr16(ea + 8, hi);
   if (!stopped) pop();
 }
+
+// ---- MMX ------------------------------------------------------------------
+
+// An MMX instruction makes TOP 0 and every register valid, so mmN is the
+// slot of ST(N); emms empties the tag word.
+export function mmxEnter(): void { setTop(0); setTags(0xff); }
+export function mmxEmpty(): void { setTags(0); }

@@ -4,7 +4,7 @@ export const EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EIO = 5, ENXIO = 6, E2
   EXDEV = 18, ENODEV = 19, ENOTDIR = 20, EISDIR = 21, EINVAL = 22, ENFILE = 23, EMFILE = 24,
   ENOTTY = 25, ETXTBSY = 26, EFBIG = 27, ENOSPC = 28, ESPIPE = 29, EROFS = 30, EMLINK = 31,
   EPIPE = 32, EDOM = 33, ERANGE = 34, EDEADLK = 35, ENAMETOOLONG = 36, ENOLCK = 37, ENOSYS = 38,
-  ENOTEMPTY = 39, ELOOP = 40, ENOTSUP = 95, ETIMEDOUT = 110;
+  ENOTEMPTY = 39, ELOOP = 40, ELIBBAD = 80, ENOTSUP = 95, EAFNOSUPPORT = 97, ETIMEDOUT = 110;
 
 // Names and messages, as strace prints them.
 export const ERRNO_INFO: Record<number, [string, string]> = {
@@ -27,6 +27,8 @@ export const ERRNO_INFO: Record<number, [string, string]> = {
   34: ["ERANGE", "Numerical result out of range"], 35: ["EDEADLK", "Resource deadlock avoided"],
   36: ["ENAMETOOLONG", "File name too long"], 37: ["ENOLCK", "No locks available"],
   38: ["ENOSYS", "Function not implemented"], 39: ["ENOTEMPTY", "Directory not empty"],
-  40: ["ELOOP", "Too many levels of symbolic links"], 95: ["EOPNOTSUPP", "Operation not supported"],
+  40: ["ELOOP", "Too many levels of symbolic links"],
+  80: ["ELIBBAD", "Accessing a corrupted shared library"], 95: ["EOPNOTSUPP", "Operation not supported"],
+  97: ["EAFNOSUPPORT", "Address family not supported by protocol"],
   110: ["ETIMEDOUT", "Connection timed out"],
 };

@@ -464,7 +464,9 @@ export class Kernel {
     if (typeof elf === "number") return elf;
     const random = new Uint8Array(16);
     this.platform.randomBytes(random);
-    const img = buildImage(this.core, file, elf, { execfn: path, argv, envp, creds: p.creds, hwcap: 0x8111, random });
+    const interp = elf.interp === null ? null : this.openExec(p, elf.interp);
+    if (typeof interp === "number") return interp;
+    const img = buildImage(this.core, file, elf, { execfn: path, argv, envp, creds: p.creds, hwcap: 0x8111, random }, interp);
     if (typeof img === "number") return img;
     const vforkParent = p.vforkParent;
     if (p.cpu) this.releaseMemory(p);

@@ -7,9 +7,9 @@ import {
 import type { Core } from "../core/core.js";
 import { GuestMemory } from "../core/memory.js";
 import { I386, STACK_LIMIT, X86_64, type Abi } from "./abi.js";
-import { PF_R, PF_W, PF_X, PT_GNU_STACK, PT_LOAD, PT_PHDR, type ElfImage } from "./elf.js";
-import { E2BIG, ENOEXEC, ENOMEM } from "./errno.js";
-import { MemoryMap, pageDown, pageUp } from "./mm.js";
+import { parseElf, PF_R, PF_W, PF_X, PT_GNU_STACK, PT_LOAD, PT_PHDR, type ElfImage } from "./elf.js";
+import { E2BIG, ELIBBAD, ENOEXEC, ENOMEM } from "./errno.js";
+import { MemoryMap, PAGE, pageDown, pageUp } from "./mm.js";
 import type { Credentials } from "./process.js";
 
 const AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
@@ -43,13 +43,14 @@ function protOf(flags: number): number {
 
 // A new CPU block and address space holding the image, or a positive errno.
 // Nothing of the calling process is touched, so a failed exec leaves it intact.
-export function buildImage(core: Core, file: Uint8Array, elf: ElfImage, args: ExecArgs): Image | number {
+// interp: the PT_INTERP program, opened from the guest's namespace by the caller.
+export function buildImage(core: Core, file: Uint8Array, elf: ElfImage, args: ExecArgs,
+  interp: { path: string; file: Uint8Array } | null = null): Image | number {
   const abi = elf.bits === 32 ? I386 : X86_64;
   const strBytes = [...args.argv, ...args.envp].reduce((n, s) => n + s.length + 1, 0);
   if (strBytes + args.execfn.length + 1 > ARG_MAX || [...args.argv, ...args.envp].some((s) => s.length >= MAX_ARG_STRLEN)) {
     return E2BIG;
   }
-  if (elf.interp !== null) return ENOEXEC; // dynamically linked: needs PT_INTERP support
   const as = core.x.addressSpaceNew(abi.levels);
   if (!as) return ENOMEM;
   const mem = new GuestMemory(core, as);
@@ -59,28 +60,29 @@ export function buildImage(core: Core, file: Uint8Array, elf: ElfImage, args: Ex
   // Binaries without PT_GNU_STACK get READ_IMPLIES_EXEC (i386 only, as on x86-64 kernels).
   const gnuStack = elf.phdrs.find((p) => p.type === PT_GNU_STACK);
   const readImpliesExec = abi === I386 && !gnuStack;
-  const bias = elf.type === ET_DYN ? PIE_BASE[abi.name] : 0;
-  let end = 0;
-  let phdrAddr = 0;
-  for (const ph of elf.phdrs) {
-    if (ph.type === PT_PHDR) phdrAddr = ph.vaddr + bias;
-    if (ph.type !== PT_LOAD || ph.memsz === 0) continue;
-    const va = ph.vaddr + bias;
-    const start = pageDown(va);
-    const stop = pageUp(va + ph.memsz);
-    let prot = protOf(ph.flags);
-    if (readImpliesExec && prot & PROT_READ) prot |= PROT_EXEC;
-    if (core.x.addressSpaceMap(as, start, stop - start, PROT_READ | PROT_WRITE) !== 0) return fail(ENOMEM);
-    // Copy whole file pages, as a file mapping would, so segments sharing a page stay intact.
-    const fileStart = ph.offset - (va - start);
-    if (!mem.write(start, file.subarray(fileStart, ph.offset + ph.filesz))) return fail(ENOMEM);
-    core.x.addressSpaceProtect(as, start, stop - start, prot);
-    mm.add(start, stop, prot, args.execfn);
-    if (!phdrAddr && ph.offset === 0) phdrAddr = va + elf.phoff;
-    end = Math.max(end, va + ph.memsz);
-  }
-  mm.brkStart = mm.brk = pageUp(end);
   mm.readImpliesExec = readImpliesExec;
+  const bias = elf.type === ET_DYN ? PIE_BASE[abi.name] : 0;
+  const main = loadSegments(core, mem, mm, file, elf, bias, args.execfn);
+  if (typeof main === "number") return fail(main);
+  mm.brkStart = mm.brk = pageUp(main.end);
+
+  // PT_INTERP: the dynamic loader goes at the top of the mmap area, as Linux
+  // maps it, and starts first; AT_BASE tells it where it is.
+  let entry = elf.entry + bias;
+  let base = 0;
+  if (interp) {
+    const ielf = parseElf(interp.file);
+    if (typeof ielf === "number" || ielf.bits !== elf.bits || ielf.interp !== null) return fail(ELIBBAD);
+    const loads = ielf.phdrs.filter((p) => p.type === PT_LOAD && p.memsz > 0);
+    const lo = pageDown(Math.min(...loads.map((p) => p.vaddr)));
+    const span = pageUp(Math.max(...loads.map((p) => p.vaddr + p.memsz))) - lo;
+    const at = ielf.type === ET_DYN ? mm.findFree(span, abi.mmapTop, PAGE) : lo;
+    if (at < 0) return fail(ENOMEM);
+    base = at - lo;
+    const r = loadSegments(core, mem, mm, interp.file, ielf, base, interp.path);
+    if (typeof r === "number") return fail(r === ENOEXEC ? ELIBBAD : r);
+    entry = ielf.entry + base;
+  }
 
   const stackProt = PROT_READ | PROT_WRITE | (readImpliesExec || (gnuStack && gnuStack.flags & PF_X) ? PROT_EXEC : 0);
   const stackBase = abi.stackTop - STACK_LIMIT;
@@ -88,8 +90,8 @@ export function buildImage(core: Core, file: Uint8Array, elf: ElfImage, args: Ex
   mm.add(stackBase, abi.stackTop, stackProt, "[stack]");
 
   const auxv: [number, number][] = [
-    [AT_HWCAP, args.hwcap], [AT_PAGESZ, 4096], [AT_CLKTCK, 100], [AT_PHDR, phdrAddr],
-    [AT_PHENT, elf.phentsize], [AT_PHNUM, elf.phnum], [AT_BASE, 0], [AT_FLAGS, 0],
+    [AT_HWCAP, args.hwcap], [AT_PAGESZ, 4096], [AT_CLKTCK, 100], [AT_PHDR, main.phdrAddr],
+    [AT_PHENT, elf.phentsize], [AT_PHNUM, elf.phnum], [AT_BASE, base], [AT_FLAGS, 0],
     [AT_ENTRY, elf.entry + bias], [AT_UID, args.creds.uid], [AT_EUID, args.creds.euid],
     [AT_GID, args.creds.gid], [AT_EGID, args.creds.egid], [AT_SECURE, 0], [AT_RANDOM, 0],
     [AT_HWCAP2, 0], [AT_EXECFN, 0], [AT_PLATFORM, 0],
@@ -102,11 +104,39 @@ export function buildImage(core: Core, file: Uint8Array, elf: ElfImage, args: Ex
   if (!cpu) return fail(ENOMEM);
   core.setU32(cpu + CPU_AS, as);
   core.setReg(cpu, 4, sp);
-  core.setIp(cpu, elf.entry + bias);
+  core.setIp(cpu, entry);
   core.x.cpuSetFlags(cpu, 0x202);
   const { cs, ss, ds } = abi.selectors;
   [ds, cs, ss, ds, 0, 0].forEach((sel, i) => core.dv.setUint16(cpu + CPU_SEGS + i * 2, sel, true));
   return { abi, cpu, mem, mm };
+}
+
+// Map the PT_LOAD segments at bias (copying whole file pages, as a file mapping
+// would, so segments sharing a page stay intact; the rest of the last file
+// page and the bss read as zero). Returns the end of the highest segment and
+// where the program headers are mapped, or a positive errno.
+function loadSegments(core: Core, mem: GuestMemory, mm: MemoryMap, file: Uint8Array, elf: ElfImage, bias: number,
+  name: string): { end: number; phdrAddr: number } | number {
+  let end = 0;
+  let phdrAddr = 0;
+  for (const ph of elf.phdrs) {
+    if (ph.type === PT_PHDR) phdrAddr = ph.vaddr + bias;
+    if (ph.type !== PT_LOAD || ph.memsz === 0) continue;
+    const va = ph.vaddr + bias;
+    const start = pageDown(va);
+    const stop = pageUp(va + ph.memsz);
+    let prot = protOf(ph.flags);
+    if (mm.readImpliesExec && prot & PROT_READ) prot |= PROT_EXEC;
+    if (core.x.addressSpaceMap(mem.as, start, stop - start, PROT_READ | PROT_WRITE) !== 0) return ENOMEM;
+    const fileStart = ph.offset - (va - start);
+    if (fileStart < 0) return ENOEXEC;
+    if (!mem.write(start, file.subarray(fileStart, ph.offset + ph.filesz))) return ENOMEM;
+    core.x.addressSpaceProtect(mem.as, start, stop - start, prot);
+    mm.add(start, stop, prot, name, false, fileStart);
+    if (!phdrAddr && ph.offset === 0) phdrAddr = va + elf.phoff;
+    end = Math.max(end, va + ph.memsz);
+  }
+  return { end, phdrAddr };
 }
 
 // Strings at the top (argv, envp, execfn), then platform and random bytes,

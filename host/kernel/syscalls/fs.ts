@@ -9,7 +9,7 @@ import { OpenFileNode } from "../fs/synth.js";
 import { isDir, isLink, type Caller, type Times } from "../fs/node.js";
 import { caller, cwdLoc } from "../fs/setup.js";
 import type { Loc, ParentLoc } from "../fs/vfs.js";
-import { encodeStat, encodeStatx } from "./structs.js";
+import { encodeStat, encodeStatfs, encodeStatx, STATFS64_SIZE } from "./structs.js";
 import type { Ctx, SysResult } from "./types.js";
 
 const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EACCESS = 0x200,
@@ -103,6 +103,35 @@ export const fstatat = (c: Ctx, dirfd: number, path: number, buf: number, flags:
   putStat(c, buf, statAt(c, dirfd, path, flags));
 export const stat = (c: Ctx, path: number, buf: number) => putStat(c, buf, statAt(c, AT_FDCWD, path, 0));
 export const lstat = (c: Ctx, path: number, buf: number) => putStat(c, buf, statAt(c, AT_FDCWD, path, AT_SYMLINK_NOFOLLOW));
+
+// statfs and fstatfs (i386 also statfs64/fstatfs64, which take the struct's size).
+function putStatfs(c: Ctx, l: Loc | number | null, buf: number, size = -1): SysResult {
+  if (typeof l === "number") return l;
+  if (!l) return -EBADF;
+  if (size >= 0 && size !== STATFS64_SIZE) return -EINVAL;
+  return c.mem.write(buf, encodeStatfs(c.word, size >= 0)) ? 0 : -EFAULT;
+}
+const fdLoc = (c: Ctx, fd: number): Loc | null => {
+  const f = c.p.fds.get(fd);
+  return f ? { node: f.node ?? new OpenFileNode(f), path: f.path } : null;
+};
+export const statfs = (c: Ctx, path: number, buf: number) => putStatfs(c, lookupAt(c, AT_FDCWD, path, true), buf);
+export const fstatfs = (c: Ctx, fd: number, buf: number) => putStatfs(c, fdLoc(c, fd), buf);
+export const statfs64 = (c: Ctx, path: number, size: number, buf: number) =>
+  putStatfs(c, lookupAt(c, AT_FDCWD, path, true), buf, size);
+export const fstatfs64 = (c: Ctx, fd: number, size: number, buf: number) => putStatfs(c, fdLoc(c, fd), buf, size);
+
+// Extended attributes: no file carries any, so every name is ENODATA and
+// every list is empty (after the same lookups Linux makes).
+const ENODATA = 61;
+const noXattr = (l: Loc | number | null) => (typeof l === "number" ? l : l ? -ENODATA : -EBADF);
+const noList = (l: Loc | number | null) => (typeof l === "number" ? l : l ? 0 : -EBADF);
+export const getxattr = (c: Ctx, path: number) => noXattr(lookupAt(c, AT_FDCWD, path, true));
+export const lgetxattr = (c: Ctx, path: number) => noXattr(lookupAt(c, AT_FDCWD, path, false));
+export const fgetxattr = (c: Ctx, fd: number) => noXattr(fdLoc(c, fd));
+export const listxattr = (c: Ctx, path: number) => noList(lookupAt(c, AT_FDCWD, path, true));
+export const llistxattr = (c: Ctx, path: number) => noList(lookupAt(c, AT_FDCWD, path, false));
+export const flistxattr = (c: Ctx, fd: number) => noList(fdLoc(c, fd));
 
 export function statx(c: Ctx, dirfd: number, path: number, flags: number, mask: number, buf: number): SysResult {
   if (mask & 0x80000000) return -EINVAL; // STATX__RESERVED

@@ -200,6 +200,43 @@ export function rseq(c: Ctx, ptr: number, len: number, flags: number, _sig: numb
   return 0;
 }
 
+// One CPU: the mask has cpu 0 only; the result is the kernel's mask size
+// (one long for one CPU), or len when smaller.
+export function schedGetaffinity(c: Ctx, pid: number, len: number, ptr: number): SysResult {
+  if (pid < 0 || (pid !== 0 && !c.k.procs.has(pid))) return pid < 0 ? -EINVAL : -ESRCH;
+  if (len * 8 < 1 || len % c.word !== 0) return -EINVAL;
+  const n = Math.min(len, 8);
+  const mask = new Uint8Array(n);
+  mask[0] = 1;
+  return c.mem.write(ptr, mask) ? n : -EFAULT;
+}
+
+export function schedSetaffinity(c: Ctx, pid: number, len: number, ptr: number): SysResult {
+  if (pid < 0 || (pid !== 0 && !c.k.procs.has(pid))) return pid < 0 ? -EINVAL : -ESRCH;
+  const b = c.mem.read(ptr, Math.min(len, 8));
+  if (!b) return -EFAULT;
+  return b[0] & 1 ? 0 : -EINVAL; // a mask without cpu 0 names no CPU that exists
+}
+
+// sysinfo: uptime is CLOCK_MONOTONIC's seconds (as Linux's boot time), Wasm's 4 GiB as the RAM, the
+// frames in use as what is not free, no swap, and the process count.
+const WASM_MEMORY = 2 ** 32;
+export function sysinfo(c: Ctx, buf: number): SysResult {
+  const w = c.word;
+  const b = new Uint8Array(w === 8 ? 112 : 64);
+  const dv = new DataView(b.buffer);
+  const put = (i: number, v: number) => {
+    if (w === 8) dv.setBigUint64(i * 8, BigInt(v), true); else dv.setUint32(i * 4, v >>> 0, true);
+  };
+  const used = c.k.core.x.statFramesUsed() * 4096;
+  put(0, Math.floor(Number(c.k.platform.monotonicNs()) / 1e9));
+  put(4, WASM_MEMORY / (w === 8 ? 1 : 4096)); // totalram, in mem_unit
+  put(5, (WASM_MEMORY - used) / (w === 8 ? 1 : 4096));
+  dv.setUint16(10 * w, Math.min(c.k.procs.size, 0xffff), true); // procs
+  dv.setUint32(w === 8 ? 104 : 52, w === 8 ? 1 : 4096, true); // mem_unit
+  return c.mem.write(buf, b) ? 0 : -EFAULT;
+}
+
 export function schedYield(c: Ctx): SysResult {
   c.k.yieldRequested = true;
   return 0;

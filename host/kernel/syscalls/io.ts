@@ -5,7 +5,7 @@ import { FD_LIMIT } from "../fs/fdtable.js";
 import { BLOCKED, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY, type OpenFile } from "../fs/file.js";
 import { Pipe, PipeReader, PipeWriter } from "../fs/pipe.js";
 import { DirFile } from "../fs/regular.js";
-import { isDir } from "../fs/node.js";
+import { isDir, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG } from "../fs/node.js";
 import { sendSignal } from "../signal/send.js";
 import { SI_USER } from "../signal/siginfo.js";
 import { SIGPIPE } from "../signals.js";
@@ -219,6 +219,52 @@ function sendfileWith(c: Ctx, outFd: number, inFd: number, offPtr: number, count
 
 export const sendfile = (c: Ctx, o: number, i: number, off: number, n: number) => sendfileWith(c, o, i, off, n, c.word);
 export const sendfile64 = (c: Ctx, o: number, i: number, off: number, n: number) => sendfileWith(c, o, i, off, n, 8);
+
+// copy_file_range between regular files: from *offIn (or the input's offset) to
+// *offOut (or the output's offset). Files that are not regular are EINVAL, as Linux.
+export function copyFileRange(c: Ctx, inFd: number, offIn: number, outFd: number, offOut: number, len: number,
+  flags: number): SysResult {
+  if (flags !== 0) return -EINVAL;
+  const inp = fileOf(c, inFd);
+  const out = fileOf(c, outFd);
+  if (typeof inp === "number") return inp;
+  if (typeof out === "number") return out;
+  if (!inp.readable() || !out.writable() || out.flags & O_APPEND) return -EBADF;
+  const mi = inp.stat().mode & S_IFMT, mo = out.stat().mode & S_IFMT;
+  if (mi === S_IFDIR || mo === S_IFDIR) return -EISDIR;
+  if (mi !== S_IFREG || mo !== S_IFREG) return -EINVAL;
+  const posIn = offIn ? c.mem.word(offIn, 8) : inp.offset;
+  const posOut = offOut ? c.mem.word(offOut, 8) : out.offset;
+  if (posIn === null || posOut === null) return -EFAULT;
+  const data = inp.pread(Math.min(len, IO_CHUNK), posIn);
+  if (typeof data === "number") return data;
+  if (data.length === 0) return 0;
+  const r = offOut ? out.pwrite(data, posOut) : writeTo(c, out, (from) => data.subarray(from), data.length);
+  if (typeof r !== "number" || r <= 0) return r;
+  const put = (ptr: number, v: number) => {
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, BigInt(v), true);
+    return c.mem.write(ptr, b);
+  };
+  if (offIn ? !put(offIn, posIn + r) : ((inp.offset = posIn + r), false)) return -EFAULT;
+  if (offOut && !put(offOut, posOut + r)) return -EFAULT;
+  return r;
+}
+
+// posix_fadvise: advice only, so just the checks Linux makes.
+const POSIX_FADV_NOREUSE = 5;
+function fadvise(c: Ctx, fd: number, len: number, advice: number): SysResult {
+  const f = fileOf(c, fd);
+  if (typeof f === "number") return f;
+  if ((f.stat().mode & S_IFMT) === S_IFIFO) return -ESPIPE;
+  return advice < 0 || advice > POSIX_FADV_NOREUSE || len < 0 ? -EINVAL : 0;
+}
+export const fadvise64 = (c: Ctx, fd: number, _off: number, len: number, advice: number) => fadvise(c, fd, len, advice);
+// i386: fadvise64(fd, off_lo, off_hi, len, advice) and fadvise64_64(fd, off_lo, off_hi, len_lo, len_hi, advice).
+export const fadvise64I386 = (c: Ctx, fd: number, _lo: number, _hi: number, len: number, advice: number) =>
+  fadvise(c, fd, len | 0, advice);
+export const fadvise6464I386 = (c: Ctx, fd: number, _lo: number, _hi: number, _llo: number, lhi: number, advice: number) =>
+  fadvise(c, fd, lhi | 0, advice);
 
 export function lseek(c: Ctx, fd: number, off: number, whence: number): SysResult {
   const f = fileOf(c, fd);

@@ -36,6 +36,27 @@ export function encodeStat(s: HostStat, word: 4 | 8): Uint8Array {
   return w.buf;
 }
 
+// struct statfs (x86-64, 120 bytes), compat statfs (i386 statfs, 64 bytes) or
+// statfs64 (i386, 84 bytes, packed). Every forkbox file system reports itself
+// as tmpfs (the guest's changes live in memory) with no block counts.
+export const STATFS64_SIZE = 84;
+const TMPFS_MAGIC = 0x01021994, NAME_MAX = 255, ST_VALID = 0x20;
+export function encodeStatfs(word: 4 | 8, is64 = false): Uint8Array {
+  if (word === 8) {
+    const w = new Writer(120);
+    w.u64(0, TMPFS_MAGIC); w.u64(8, 4096); w.u64(88, NAME_MAX); w.u64(96, 4096); w.u64(104, ST_VALID);
+    return w.buf;
+  }
+  if (is64) {
+    const w = new Writer(STATFS64_SIZE);
+    w.u32(0, TMPFS_MAGIC); w.u32(4, 4096); w.u32(56, NAME_MAX); w.u32(60, 4096); w.u32(64, ST_VALID);
+    return w.buf;
+  }
+  const w = new Writer(64);
+  w.u32(0, TMPFS_MAGIC); w.u32(4, 4096); w.u32(36, NAME_MAX); w.u32(40, 4096); w.u32(44, ST_VALID);
+  return w.buf;
+}
+
 const STATX_BASIC_STATS = 0x7ff, STATX_MNT_ID = 0x1000;
 // Every file forkbox shows lives on its one mount; Linux (5.8+) always reports a mount id.
 const MOUNT_ID = 1;

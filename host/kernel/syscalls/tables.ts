@@ -4,8 +4,10 @@ import * as creds from "./creds.js";
 import * as info from "./info.js";
 import { I386_NAMES, X86_64_NAMES } from "./names.gen.js";
 import * as fs from "./fs.js";
+import * as futex from "./futex.js";
 import * as io from "./io.js";
 import * as mem from "./mem.js";
+import * as net from "./net.js";
 import * as prctl from "./prctl.js";
 import * as poll from "./poll.js";
 import * as proc from "./proc.js";
@@ -145,6 +147,21 @@ const common: Record<string, SyscallDef> = {
   alarm: def(sig.alarm, "uint"),
   getitimer: def(sig.getitimer, "int", "ptr"),
   setitimer: def(sig.setitimer, "int", "ptr", "ptr"),
+  // What dynamically linked programs need (issue 9).
+  futex: def(futex.futex, "ptr", "int", "int", "ptr", "ptr", "int"),
+  sched_getaffinity: def(info.schedGetaffinity, "pid", "uint", "ptr"),
+  sched_setaffinity: def(info.schedSetaffinity, "pid", "uint", "ptr"),
+  statfs: def(fs.statfs, "path", "ptr"),
+  fstatfs: def(fs.fstatfs, "fd", "ptr"),
+  getxattr: def(fs.getxattr, "path", "str", "ptr", "size"),
+  lgetxattr: def(fs.lgetxattr, "path", "str", "ptr", "size"),
+  fgetxattr: def(fs.fgetxattr, "fd", "str", "ptr", "size"),
+  listxattr: def(fs.listxattr, "path", "ptr", "size"),
+  llistxattr: def(fs.llistxattr, "path", "ptr", "size"),
+  flistxattr: def(fs.flistxattr, "fd", "ptr", "size"),
+  copy_file_range: def(io.copyFileRange, "fd", "ptr", "fd", "ptr", "size", "uint"),
+  sysinfo: def(info.sysinfo, "ptr"),
+  socket: def(net.socket, "int", "int", "int"),
 };
 
 // i386 names that differ from, or do not exist on, x86-64.
@@ -220,6 +237,12 @@ const i386Only: Record<string, SyscallDef> = {
   sigsuspend: restart(def(sig.sigsuspend, "int", "int", "hex"), "nohand"),
   sigreturn: def(sig.sigreturn),
   rt_sigtimedwait_time64: restart(def(sig.rtSigtimedwaitTime64, "sigset_in", "ptr", "timespec64_in", "size"), "never"),
+  // What dynamically linked programs need (issue 9).
+  statfs64: def(fs.statfs64, "path", "size", "ptr"),
+  fstatfs64: def(fs.fstatfs64, "fd", "size", "ptr"),
+  futex_time64: def(futex.futex, "ptr", "int", "int", "ptr", "ptr", "int"),
+  fadvise64: def(io.fadvise64I386, "fd", "ulong", "ulong", "size", "int"),
+  fadvise64_64: def(io.fadvise6464I386, "fd", "ulong", "ulong", "ulong", "ulong", "int"),
 };
 
 const x86_64Only: Record<string, SyscallDef> = {
@@ -240,6 +263,8 @@ const x86_64Only: Record<string, SyscallDef> = {
   select: restart(def(poll.select, "int", "ptr", "ptr", "ptr", "ptr"), "nohand"),
   getrlimit: def(info.getrlimit, "rlimit_resource", "rlimit_out"),
   arch_prctl: def(tls.archPrctl, "arch_prctl_code", "arch_prctl_addr"),
+  // What dynamically linked programs need (issue 9).
+  fadvise64: def(io.fadvise64, "fd", "off", "long", "int"),
 };
 
 function build(names: Record<number, string>, own: Record<string, SyscallDef>): Map<number, SyscallDef & { name: string }> {
