@@ -5,7 +5,7 @@ import {
   AS_LEVELS_32, CPU_FPU, CPU_MODE, CPU_SIZE, FCW_INIT, FX_FCW, FX_MXCSR, FX_MXCSR_MASK, MXCSR_INIT, MXCSR_MASK,
 } from "./layout";
 import { frameAllocZero, frameUnref, framesInit, framesPeak, framesUsed } from "./frames";
-import { asClone, asEnsure, asFree, asMap, asNew, asProtect, asUnmap, cowCopies } from "./pagetable";
+import { asClone, asEnsure, asFree, asMap, asMove, asNew, asProtect, asUnmap, cowCopies } from "./pagetable";
 import { getFlags, loadFlagState, setFlags } from "./flags";
 import { retired } from "./counters";
 import { tlbFlush } from "./tlb";
@@ -46,6 +46,7 @@ export function addressSpaceNew(levels: u32): u32 { return asNew(levels == 0 ? A
 export function addressSpaceClone(as: u32): u32 { return asClone(as); }
 export function addressSpaceFree(as: u32): void { asFree(as); }
 export function addressSpaceMap(as: u32, va: f64, len: f64, prot: u32): i32 { return asMap(as, <u64>va, <u64>len, prot); }
+export function addressSpaceMove(as: u32, from: f64, to: f64, len: f64): i32 { return asMove(as, <u64>from, <u64>to, <u64>len); }
 export function addressSpaceUnmap(as: u32, va: f64, len: f64): void { asUnmap(as, <u64>va, <u64>len); }
 export function addressSpaceProtect(as: u32, va: f64, len: f64, prot: u32): void { asProtect(as, <u64>va, <u64>len, prot); }
 export function addressSpaceEnsure(as: u32, va: f64, len: f64, write: bool): i32 { return asEnsure(as, <u64>va, <u64>len, write); }

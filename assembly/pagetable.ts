@@ -149,6 +149,25 @@ export function asMap(as: u32, va: u64, len: u64, prot: u32): i32 {
   return 0;
 }
 
+// mremap: move the entries of [from, from+len) to [to, to+len), which the
+// caller has emptied; frames move with their bits, nothing is copied.
+export function asMove(as: u32, from: u64, to: u64, len: u64): i32 {
+  for (let off: u64 = 0; off < len; off += PAGE_SIZE) {
+    let src = asWalk(as, from + off, WALK_WRITE);
+    let v: u32 = src ? load<u32>(src) : 0;
+    if (src) {
+      store<u32>(src, 0);
+      tlbInvalidate((from + off) >> PAGE_SHIFT);
+    }
+    let dst = asWalk(as, to + off, WALK_CREATE);
+    if (!dst) return -1;
+    freeEntry(load<u32>(dst), 1);
+    store<u32>(dst, v);
+    tlbInvalidate((to + off) >> PAGE_SHIFT);
+  }
+  return 0;
+}
+
 export function asUnmap(as: u32, va: u64, len: u64): void {
   for (let p = va & ~<u64>PAGE_MASK; p < va + len; p += PAGE_SIZE) {
     let e = asWalk(as, p, WALK_WRITE);

@@ -16,6 +16,7 @@ export interface CoreExports {
   addressSpaceFree(as: number): void;
   addressSpaceMap(as: number, va: number, len: number, prot: number): number;
   addressSpaceUnmap(as: number, va: number, len: number): void;
+  addressSpaceMove(as: number, from: number, to: number, len: number): number;
   addressSpaceProtect(as: number, va: number, len: number, prot: number): void;
   addressSpaceEnsure(as: number, va: number, len: number, write: number): number;
   flushTlb(): void;

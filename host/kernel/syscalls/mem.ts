@@ -1,6 +1,6 @@
 // Memory syscalls: brk, mmap (and i386's mmap2 and old mmap), munmap, mprotect.
 import { PROT_EXEC, PROT_READ, PROT_SHARED, PROT_WRITE } from "../../../assembly/layout.js";
-import { EACCES, EBADF, EFAULT, EINVAL, ENODEV, ENOMEM } from "../errno.js";
+import { EACCES, EBADF, EFAULT, EINVAL, ENODEV, ENOMEM, ENOSYS } from "../errno.js";
 import { pageDown, pageUp, PAGE, type Vma } from "../mm.js";
 import type { Process } from "../process.js";
 import type { GuestMemory } from "../../core/memory.js";
@@ -132,11 +132,74 @@ export function msync(c: Ctx, addr: number, len: number, flags: number): SysResu
 
 export function munmap(c: Ctx, addr: number, len: number): SysResult {
   if (addr % PAGE !== 0 || len === 0 || addr + len > taskSize(c)) return -EINVAL;
-  const size = pageUp(len);
-  writeBack(c.p, addr, addr + size);
-  c.k.core.x.addressSpaceUnmap(c.p.as, addr, size);
-  c.p.mm.remove(addr, addr + size);
+  unmapRange(c, addr, addr + pageUp(len));
   return 0;
+}
+
+const MREMAP_MAYMOVE = 1, MREMAP_FIXED = 2, MREMAP_DONTUNMAP = 4;
+
+// mremap within one VMA: shrink, grow in place, or (MAYMOVE) move the pages to
+// a free range or (FIXED) to new_addr. The frames move; nothing is copied.
+export function mremap(c: Ctx, oldAddr: number, oldSize: number, newSize: number, flags: number, newAddr: number): SysResult {
+  const { p, k } = c;
+  const mm = p.mm;
+  if (oldAddr % PAGE !== 0 || flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP)) return -EINVAL;
+  if (flags & MREMAP_FIXED && !(flags & MREMAP_MAYMOVE)) return -EINVAL;
+  const oldLen = pageUp(oldSize), newLen = pageUp(newSize);
+  if (newLen === 0 || newLen > taskSize(c)) return -EINVAL;
+  // The range must lie in one mapping: VMAs alike and adjacent count as one, as Linux merges them.
+  const parts = mm.vmas.filter((v) => v.end > oldAddr && v.start < oldAddr + Math.max(oldLen, PAGE));
+  const vma = parts[0];
+  if (!vma || vma.start > oldAddr || !mm.covered(oldAddr, oldAddr + oldLen)) return -EFAULT;
+  if (parts.some((v) => v.prot !== vma.prot || v.name !== vma.name || v.shared !== vma.shared || v.file !== vma.file)) return -EFAULT;
+  if (oldLen === 0 || flags & MREMAP_DONTUNMAP) {
+    k.log("unsupported mremap: duplicating a mapping (old_size 0 or MREMAP_DONTUNMAP)");
+    return -EINVAL;
+  }
+  // Growing needs fresh pages like the old ones: only private anonymous memory has them
+  // (a shared mapping's object does not grow; file pages would need the file).
+  if (newLen > oldLen && (vma.name !== "" || vma.shared)) {
+    k.log("unsupported mremap: growing a shared, file, heap or stack mapping");
+    return -ENOSYS;
+  }
+  let dest = oldAddr;
+  if (flags & MREMAP_FIXED) {
+    if (newAddr % PAGE !== 0 || newAddr + newLen > taskSize(c)) return -EINVAL;
+    if (newAddr < oldAddr + oldLen && oldAddr < newAddr + newLen) return -EINVAL;
+    unmapRange(c, newAddr, newAddr + newLen);
+    dest = newAddr;
+  } else if (newLen <= oldLen) {
+    if (newLen < oldLen) unmapRange(c, oldAddr + newLen, oldAddr + oldLen);
+    return oldAddr;
+  } else if (!mm.overlaps(oldAddr + oldLen, oldAddr + newLen) && oldAddr + newLen <= taskSize(c)) {
+    return growInto(c, vma, oldAddr, oldLen, newLen) ? oldAddr : -ENOMEM;
+  } else if (flags & MREMAP_MAYMOVE) {
+    dest = mm.findFree(newLen, p.abi.mmapTop, MMAP_FLOOR);
+    if (dest < 0) return -ENOMEM;
+  } else {
+    return -ENOMEM;
+  }
+  const moved = Math.min(oldLen, newLen);
+  if (k.core.x.addressSpaceMove(p.as, oldAddr, dest, moved) !== 0) return -ENOMEM;
+  mm.add(dest, dest + moved, vma.prot, vma.name, vma.shared, vma.offset + (oldAddr - vma.start), vma.file);
+  // The moved pages left their old entries empty; only a tail that stayed behind is written back and unmapped.
+  if (oldLen > moved) unmapRange(c, oldAddr + moved, oldAddr + oldLen);
+  mm.remove(oldAddr, oldAddr + moved);
+  if (newLen > moved && !growInto(c, vma, dest, moved, newLen)) return -ENOMEM;
+  return dest;
+}
+
+function unmapRange(c: Ctx, start: number, end: number): void {
+  writeBack(c.p, start, end);
+  c.k.core.x.addressSpaceUnmap(c.p.as, start, end - start);
+  c.p.mm.remove(start, end);
+}
+
+// Extend the private anonymous mapping at start from len to newLen bytes with fresh pages.
+function growInto(c: Ctx, vma: Vma, start: number, len: number, newLen: number): boolean {
+  if (c.k.core.x.addressSpaceMap(c.p.as, start + len, newLen - len, effectiveProt(c, vma.prot)) !== 0) return false;
+  c.p.mm.add(start + len, start + newLen, vma.prot, vma.name);
+  return true;
 }
 
 export function mprotect(c: Ctx, addr: number, len: number, prot: number): SysResult {

@@ -113,6 +113,7 @@ const common: Record<string, SyscallDef> = {
   utimensat: def(fs.utimensat, "dirfd", "path", "ptr", "flags"),
   brk: hex(def(mem.brk, "ptr")),
   munmap: def(mem.munmap, "ptr", "size"),
+  mremap: hex(def(mem.mremap, "ptr", "size", "size", "flags", "ptr")),
   msync: def(mem.msync, "ptr", "size", "flags"),
   mprotect: def(mem.mprotect, "ptr", "size", "prot"),
   madvise: def(mem.madvise, "ptr", "size", "madvise_advice"),
