@@ -2,7 +2,7 @@
 // over the 0x0f map. Handlers for larger families live in their own files.
 import {
   CPU_FLAGS, CPU_ICOUNT, CPU_LAZY_A, CPU_LAZY_B, CPU_LAZY_OP, CPU_LAZY_RES, CPU_LAZY_SIZE, CPU_AS,
-  CPU_RIP, CPU_REASON, REASON_BREAKPOINT, REASON_BUDGET, REASON_GP, REASON_INT80, REASON_SYSCALL,
+  CPU_RIP, CPU_REASON, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, REASON_BREAKPOINT, REASON_BUDGET, REASON_GP, REASON_INT80, REASON_SYSCALL,
   REASON_UD,
 } from "./layout";
 import {
@@ -12,10 +12,10 @@ import {
 import {
   adMask, adsize, checkFetchLimit, decodeModrm, decodePrefixes, ea, fetch16, fetch32, fetch64,
   fetch8, imm8s, immz, mod, opsize, peek8, prepareFetch, reg, rep, rex, rexPresent, rm,
-  segBase, stackOpsize, sx16, sx32, sx8, linear,
+  segBase, stackOpsize, sx16, sx32, sx8, linear, resetPrefixes,
 } from "./decode";
 import { curAs, rd16, rdN, rdNW, wr16, wrN, setCurAs } from "./mem";
-import { tlbFlush } from "./tlb";
+import { codeTag, tlbFlush } from "./tlb";
 import {
   AF, CF, DF, LAZY_LOGIC, OF, PF, SF, ZF, cond, eflags, getCF, getFlags, getOF, lazyA, lazyB, lazyOp,
   lazyRes, lazySize, loadFlagState, setFlags, setFlagsMasked, setLazy, sizeMask,
@@ -618,15 +618,19 @@ export function run(task: usize, budget: i32): u32 {
   clearStop();
   store<u32>(task + CPU_REASON, REASON_BUDGET);
   let n: i32 = 0;
+  resetPrefixes();
   while (n < budget) {
     setInsnStart(ip);
-    if (!prepareFetch()) break;
+    // Inside the cached code page and at least 16 bytes from its end: the
+    // fetch pointer is already right and nothing can run off the page.
+    let inPage = codeTag == (ip >> PAGE_SHIFT) + 1 && (<u32>ip & PAGE_MASK) <= PAGE_SIZE - 16;
+    if (!inPage && !prepareFetch()) break;
     n++;
     // A faulting instruction must leave the flags as they were (a read-modify-write
     // computes them before its write faults).
     let f0 = eflags, op0 = lazyOp, size0 = lazySize, a0 = lazyA, b0 = lazyB, res0 = lazyRes;
     step();
-    checkFetchLimit();
+    if (!inPage) checkFetchLimit();
     if (stopped) {
       let r = load<u32>(task + CPU_REASON);
       if (r != REASON_INT80 && r != REASON_SYSCALL && r != REASON_BREAKPOINT) {
