@@ -199,28 +199,30 @@ export function resetPrefixes(): void {
 // bytes that follow, which RIP-relative addressing needs.
 export function decodeModrm(immLen: u32): void {
   let b = fetch8();
-  mod = b >> 6;
-  reg = ((b >> 3) & 7) | ((rex & 4) << 1);
-  rm = b & 7;
-  if (mod == 3) { rm |= (rex & 1) << 3; return; }
+  let x = rex;
+  let md = b >> 6, r = b & 7;
+  mod = md;
+  reg = ((b >> 3) & 7) | ((x & 4) << 1);
+  if (md == 3) { rm = r | ((x & 1) << 3); return; }
+  rm = r;
   if (adsize == 2) { ea = linear(ea16()); return; }
   let off: u64 = 0;
-  if (rm == 4) {
+  if (r == 4) {
     let sib = fetch8();
-    let base = (sib & 7) | ((rex & 1) << 3);
-    let index = ((sib >> 3) & 7) | ((rex & 2) << 2);
+    let base = (sib & 7) | ((x & 1) << 3);
+    let index = ((sib >> 3) & 7) | ((x & 2) << 2);
     if (index != 4) off = rget64(index) << (sib >> 6);
-    if ((base & 7) == 5 && mod == 0) off += sx32(fetch32());
+    if ((base & 7) == 5 && md == 0) off += sx32(fetch32());
     else off += rget64(base);
-  } else if (rm == 5 && mod == 0) {
+  } else if (r == 5 && md == 0) {
     let d = sx32(fetch32());
     if (mode64) { ea = linear(ip + immLen + d); return; } // RIP-relative
     off = d;
   } else {
-    off = rget64(rm | ((rex & 1) << 3));
+    off = rget64(r | ((x & 1) << 3));
   }
-  if (mod == 1) off += imm8s();
-  else if (mod == 2) off += sx32(fetch32());
+  if (md == 1) off += imm8s();
+  else if (md == 2) off += sx32(fetch32());
   ea = linear(off);
 }
 

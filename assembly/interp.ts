@@ -141,7 +141,7 @@ function group5(): void {
   }
 }
 
-function step(): void {
+@inline function step(): void {
   let op = decodePrefixes();
   if (op < 0x40 && (op & 7) < 6) { aluForm(op >> 3, op & 7); return; }
   switch (op) {
