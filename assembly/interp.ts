@@ -14,7 +14,7 @@ import {
   fetch8, imm8s, immz, mod, opsize, peek8, prepareFetch, reg, rep, rex, rexPresent, rm,
   segBase, stackOpsize, sx16, sx32, sx8, linear, resetPrefixes,
 } from "./decode";
-import { curAs, rd16, rdN, rdNW, wr16, wrN, setCurAs } from "./mem";
+import { curAs, rd16, rd32, rdN, rdNW, wr16, wr32, wrN, setCurAs } from "./mem";
 import { codeTag, tlbFlush } from "./tlb";
 import {
   AF, CF, DF, LAZY_LOGIC, OF, PF, SF, ZF, cond, eflags, getCF, getFlags, getOF, lazyA, lazyB, lazyOp,
@@ -250,9 +250,19 @@ function group5(): void {
       return;
     }
     case 0x88: decodeModrm(0); rmSet(1, regGet(1)); return;
-    case 0x89: decodeModrm(0); rmSet(opsize, regGet(opsize)); return;
+    case 0x89: // mov Ev, Gv (32-bit operands without the size dispatch)
+      decodeModrm(0);
+      if (opsize != 4) { rmSet(opsize, regGet(opsize)); return; }
+      if (mod == 3) rset32(rm, rget32(reg)); else wr32(ea, rget32(reg));
+      return;
     case 0x8a: { decodeModrm(0); let v = rmGet(1); if (!stopped) regSet(1, v); return; }
-    case 0x8b: { decodeModrm(0); let v = rmGet(opsize); if (!stopped) regSet(opsize, v); return; }
+    case 0x8b: { // mov Gv, Ev
+      decodeModrm(0);
+      if (opsize != 4) { let v = rmGet(opsize); if (!stopped) regSet(opsize, v); return; }
+      let v = mod == 3 ? rget32(rm) : rd32(ea);
+      if (!stopped) rset32(reg, v);
+      return;
+    }
     case 0x8c: { // mov Ev, Sreg
       decodeModrm(0);
       let v = <u64>storeSegment(reg & 7);
