@@ -197,7 +197,10 @@ export function resetPrefixes(): void {
 
 // Decode ModRM (and SIB/displacement). `immLen` is the number of immediate
 // bytes that follow, which RIP-relative addressing needs.
-export function decodeModrm(immLen: u32): void {
+export function decodeModrm(immLen: u32): void { modrm(immLen); }
+
+// The same, inlined into the handlers of the most frequent instructions.
+@inline export function modrm(immLen: u32): void {
   let b = fetch8();
   let x = rex;
   let md = b >> 6, r = b & 7;

@@ -10,7 +10,7 @@ import {
   setInsnStart, setIp, setVector, stop, stopped, clearStop,
 } from "./cpu";
 import {
-  adMask, adsize, checkFetchLimit, decodeModrm, decodePrefixes, ea, fetch16, fetch32, fetch64,
+  adMask, adsize, checkFetchLimit, decodeModrm, modrm, decodePrefixes, ea, fetch16, fetch32, fetch64,
   fetch8, imm8s, immz, mod, opsize, peek8, prepareFetch, reg, rep, rex, rexPresent, rm,
   segBase, stackOpsize, sx16, sx32, sx8, linear, resetPrefixes,
 } from "./decode";
@@ -20,7 +20,7 @@ import {
   AF, CF, DF, LAZY_LOGIC, OF, PF, SF, ZF, cond, eflags, getCF, getFlags, getOF, lazyA, lazyB, lazyOp,
   lazyRes, lazySize, loadFlagState, setFlags, setFlagsMasked, setLazy, sizeMask,
 } from "./flags";
-import { alu, ALU_CMP, dec, inc, neg } from "./alu";
+import { alu, aluOp, ALU_CMP, dec, inc, neg } from "./alu";
 import { shiftCount, shiftOp, shld, shrd } from "./shift";
 import { div1, idiv1, imul1, imul2, mul1 } from "./muldiv";
 import { STR_CMPS, STR_LODS, STR_MOVS, STR_SCAS, STR_STOS, stringOp } from "./string";
@@ -92,12 +92,12 @@ function countSet(v: u64): void {
 
 function aluForm(op: u32, form: u32): void {
   switch (form) {
-    case 0: { decodeModrm(0); let r = alu(op, 1, op == ALU_CMP ? rmGet(1) : rmGetRW(1), regGet(1)); if (op != ALU_CMP) rmSet(1, r); break; }
-    case 1: { decodeModrm(0); let r = alu(op, opsize, op == ALU_CMP ? rmGet(opsize) : rmGetRW(opsize), regGet(opsize)); if (op != ALU_CMP) rmSet(opsize, r); break; }
-    case 2: { decodeModrm(0); let v = rmGet(1); if (stopped) return; let r = alu(op, 1, regGet(1), v); if (op != ALU_CMP) regSet(1, r); break; }
-    case 3: { decodeModrm(0); let v = rmGet(opsize); if (stopped) return; let r = alu(op, opsize, regGet(opsize), v); if (op != ALU_CMP) regSet(opsize, r); break; }
-    case 4: { let r = alu(op, 1, rget(1, RAX, false), <u64>fetch8()); if (op != ALU_CMP) rset(1, RAX, r, false); break; }
-    default: { let r = alu(op, opsize, rget(opsize, RAX, false), immz(opsize)); if (op != ALU_CMP) rset(opsize, RAX, r, false); break; }
+    case 0: { modrm(0); let r = aluOp(op, 1, op == ALU_CMP ? rmGet(1) : rmGetRW(1), regGet(1)); if (op != ALU_CMP) rmSet(1, r); break; }
+    case 1: { modrm(0); let r = aluOp(op, opsize, op == ALU_CMP ? rmGet(opsize) : rmGetRW(opsize), regGet(opsize)); if (op != ALU_CMP) rmSet(opsize, r); break; }
+    case 2: { modrm(0); let v = rmGet(1); if (stopped) return; let r = aluOp(op, 1, regGet(1), v); if (op != ALU_CMP) regSet(1, r); break; }
+    case 3: { modrm(0); let v = rmGet(opsize); if (stopped) return; let r = aluOp(op, opsize, regGet(opsize), v); if (op != ALU_CMP) regSet(opsize, r); break; }
+    case 4: { let r = aluOp(op, 1, rget(1, RAX, false), <u64>fetch8()); if (op != ALU_CMP) rset(1, RAX, r, false); break; }
+    default: { let r = aluOp(op, opsize, rget(opsize, RAX, false), immz(opsize)); if (op != ALU_CMP) rset(opsize, RAX, r, false); break; }
   }
 }
 
@@ -223,14 +223,14 @@ function group5(): void {
     }
     case 0x80: case 0x82: { // group 1, Eb, Ib
       if (op == 0x82 && mode64) { fault(REASON_UD); return; }
-      decodeModrm(1);
+      modrm(1);
       let v = (reg & 7) == ALU_CMP ? rmGet(1) : rmGetRW(1);
       let r = alu(reg & 7, 1, v, <u64>fetch8());
       if ((reg & 7) != ALU_CMP && !stopped) rmSet(1, r);
       return;
     }
     case 0x81: case 0x83: {
-      decodeModrm(op == 0x83 ? 1 : (opsize == 2 ? 2 : 4));
+      modrm(op == 0x83 ? 1 : (opsize == 2 ? 2 : 4));
       let v = (reg & 7) == ALU_CMP ? rmGet(opsize) : rmGetRW(opsize);
       let imm = op == 0x83 ? imm8s() : immz(opsize);
       if (stopped) return;
@@ -238,8 +238,8 @@ function group5(): void {
       if ((reg & 7) != ALU_CMP) rmSet(opsize, r);
       return;
     }
-    case 0x84: { decodeModrm(0); let v = rmGet(1); alu(4, 1, v, regGet(1)); return; }
-    case 0x85: { decodeModrm(0); let v = rmGet(opsize); alu(4, opsize, v, regGet(opsize)); return; }
+    case 0x84: { modrm(0); let v = rmGet(1); alu(4, 1, v, regGet(1)); return; }
+    case 0x85: { modrm(0); let v = rmGet(opsize); alu(4, opsize, v, regGet(opsize)); return; }
     case 0x86: case 0x87: { // xchg
       let size: u32 = op == 0x86 ? 1 : opsize;
       decodeModrm(0);
@@ -251,13 +251,13 @@ function group5(): void {
     }
     case 0x88: decodeModrm(0); rmSet(1, regGet(1)); return;
     case 0x89: // mov Ev, Gv (32-bit operands without the size dispatch)
-      decodeModrm(0);
+      modrm(0);
       if (opsize != 4) { rmSet(opsize, regGet(opsize)); return; }
       if (mod == 3) rset32(rm, rget32(reg)); else wr32(ea, rget32(reg));
       return;
     case 0x8a: { decodeModrm(0); let v = rmGet(1); if (!stopped) regSet(1, v); return; }
     case 0x8b: { // mov Gv, Ev
-      decodeModrm(0);
+      modrm(0);
       if (opsize != 4) { let v = rmGet(opsize); if (!stopped) regSet(opsize, v); return; }
       let v = mod == 3 ? rget32(rm) : rd32(ea);
       if (!stopped) rset32(reg, v);
@@ -270,7 +270,7 @@ function group5(): void {
       return;
     }
     case 0x8d: { // lea: the offset only, without segment base
-      decodeModrm(0);
+      modrm(0);
       if (mod == 3) { fault(REASON_UD); return; }
       regSet(opsize, (ea - segBase) & sizeMask(opsize));
       return;
@@ -366,7 +366,7 @@ function group5(): void {
     }
     case 0xc6: case 0xc7: { // mov Ev, imm
       let size: u32 = op == 0xc6 ? 1 : opsize;
-      decodeModrm(size == 1 ? 1 : (size == 2 ? 2 : 4));
+      modrm(size == 1 ? 1 : (size == 2 ? 2 : 4));
       if ((reg & 7) != 0) { fault(REASON_UD); return; }
       rmSet(size, size == 1 ? <u64>fetch8() : immz(size));
       return;
