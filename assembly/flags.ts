@@ -135,7 +135,7 @@ export function loadFlagState(flags: u32, op: u32, size: u32, a: u64, b: u64, re
 }
 
 // x86 condition codes 0..15 (o no b ae e ne be a s ns p np l ge le g).
-export function cond(cc: u32): bool {
+@inline export function cond(cc: u32): bool {
   // After cmp/sub and after logic ops (the usual producers before a jcc)
   // most conditions are a comparison of the operands or of the result.
   if (lazyOp == LAZY_SUB) {
