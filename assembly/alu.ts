@@ -14,7 +14,10 @@ export const ALU_XOR: u32 = 6;
 export const ALU_CMP: u32 = 7;
 
 // Result of `a op b` masked to size (for CMP: a - b, which the caller discards).
-export function alu(op: u32, size: u32, a: u64, b: u64): u64 {
+export function alu(op: u32, size: u32, a: u64, b: u64): u64 { return aluOp(op, size, a, b); }
+
+// The same, inlined where the operation is known or the form is hot.
+@inline export function aluOp(op: u32, size: u32, a: u64, b: u64): u64 {
   let m = sizeMask(size);
   a &= m; b &= m;
   let r: u64;

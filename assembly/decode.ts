@@ -105,8 +105,23 @@ export function checkFetchLimit(): void {
   }
 }
 
-// Decode the prefixes; returns the first opcode byte.
-export function decodePrefixes(): u32 {
+// Prefix bytes: 1 for the legacy prefixes, 2 for 0x40..0x4f (REX in long mode only).
+const PREFIX_KIND: usize = memory.data<u8>([
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+  2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+]);
+
+// The prefix state is at its defaults unless the last instruction had prefixes.
+let prefixDirty: bool = true;
+
+// Back to no prefixes; run() calls it when the task (and so mode64) may change.
+export function resetPrefixes(): void {
   opsize = 4;
   adsize = mode64 ? 8 : 4;
   rex = 0;
@@ -114,15 +129,40 @@ export function decodePrefixes(): u32 {
   rep = 0;
   opsizePrefix = false;
   segBase = 0;
+  prefixDirty = false;
+}
+
+// Decode the prefixes; returns the first opcode byte. Most instructions have
+// none: one table lookup.
+@inline export function decodePrefixes(): u32 {
+  let b = fetch8();
+  if (prefixDirty) resetPrefixes();
+  let k = <u32>load<u8>(PREFIX_KIND + b);
+  if (k == 0 || (k == 2 && !mode64)) return b;
+  if (k == 2) { // a lone REX prefix (REX.W on most 64-bit operations)
+    let b2 = peek8();
+    if (load<u8>(PREFIX_KIND + b2) == 0) {
+      setIp(ip + 1);
+      prefixDirty = true;
+      rex = b & 0xf;
+      rexPresent = true;
+      if (rex & 8) opsize = 8;
+      return b2;
+    }
+  }
+  return decodePrefixesSlow(b);
+}
+
+@noinline function decodePrefixesSlow(b: u32): u32 {
+  prefixDirty = true;
   while (true) {
-    let b = fetch8();
     switch (b) {
-      case 0x66: opsizePrefix = true; opsize = 2; continue;
-      case 0x67: adsize = mode64 ? 4 : 2; continue;
-      case 0xf2: case 0xf3: rep = b; continue;
-      case 0xf0: case 0x26: case 0x2e: case 0x36: case 0x3e: continue;
-      case 0x64: segBase = fsBase(); continue;
-      case 0x65: segBase = gsBase(); continue;
+      case 0x66: opsizePrefix = true; opsize = 2; b = fetch8(); continue;
+      case 0x67: adsize = mode64 ? 4 : 2; b = fetch8(); continue;
+      case 0xf2: case 0xf3: rep = b; b = fetch8(); continue;
+      case 0xf0: case 0x26: case 0x2e: case 0x36: case 0x3e: b = fetch8(); continue;
+      case 0x64: segBase = fsBase(); b = fetch8(); continue;
+      case 0x65: segBase = gsBase(); b = fetch8(); continue;
     }
     if (mode64 && (b & 0xf0) == 0x40) {
       rex = b & 0xf;
@@ -130,9 +170,7 @@ export function decodePrefixes(): u32 {
       if (rex & 8) opsize = 8;
       b = fetch8();
       // A REX prefix only counts when it comes last.
-      if ((b & 0xf0) == 0x40 || b == 0x66 || b == 0x67 || b == 0xf2 || b == 0xf3 || b == 0xf0 ||
-          b == 0x64 || b == 0x65 || b == 0x2e || b == 0x3e || b == 0x26 || b == 0x36) {
-        setIp(ip - 1);
+      if (load<u8>(PREFIX_KIND + b) != 0) {
         rex = 0; rexPresent = false;
         if (opsize == 8) opsize = opsizePrefix ? 2 : 4;
         continue;
@@ -159,30 +197,35 @@ export function decodePrefixes(): u32 {
 
 // Decode ModRM (and SIB/displacement). `immLen` is the number of immediate
 // bytes that follow, which RIP-relative addressing needs.
-export function decodeModrm(immLen: u32): void {
+export function decodeModrm(immLen: u32): void { modrm(immLen); }
+
+// The same, inlined into the handlers of the most frequent instructions.
+@inline export function modrm(immLen: u32): void {
   let b = fetch8();
-  mod = b >> 6;
-  reg = ((b >> 3) & 7) | ((rex & 4) << 1);
-  rm = b & 7;
-  if (mod == 3) { rm |= (rex & 1) << 3; return; }
+  let x = rex;
+  let md = b >> 6, r = b & 7;
+  mod = md;
+  reg = ((b >> 3) & 7) | ((x & 4) << 1);
+  if (md == 3) { rm = r | ((x & 1) << 3); return; }
+  rm = r;
   if (adsize == 2) { ea = linear(ea16()); return; }
   let off: u64 = 0;
-  if (rm == 4) {
+  if (r == 4) {
     let sib = fetch8();
-    let base = (sib & 7) | ((rex & 1) << 3);
-    let index = ((sib >> 3) & 7) | ((rex & 2) << 2);
+    let base = (sib & 7) | ((x & 1) << 3);
+    let index = ((sib >> 3) & 7) | ((x & 2) << 2);
     if (index != 4) off = rget64(index) << (sib >> 6);
-    if ((base & 7) == 5 && mod == 0) off += sx32(fetch32());
+    if ((base & 7) == 5 && md == 0) off += sx32(fetch32());
     else off += rget64(base);
-  } else if (rm == 5 && mod == 0) {
+  } else if (r == 5 && md == 0) {
     let d = sx32(fetch32());
     if (mode64) { ea = linear(ip + immLen + d); return; } // RIP-relative
     off = d;
   } else {
-    off = rget64(rm | ((rex & 1) << 3));
+    off = rget64(r | ((x & 1) << 3));
   }
-  if (mod == 1) off += imm8s();
-  else if (mod == 2) off += sx32(fetch32());
+  if (md == 1) off += imm8s();
+  else if (md == 2) off += sx32(fetch32());
   ea = linear(off);
 }
 

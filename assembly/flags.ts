@@ -135,7 +135,40 @@ export function loadFlagState(flags: u32, op: u32, size: u32, a: u64, b: u64, re
 }
 
 // x86 condition codes 0..15 (o no b ae e ne be a s ns p np l ge le g).
-export function cond(cc: u32): bool {
+@inline export function cond(cc: u32): bool {
+  // After cmp/sub and after logic ops (the usual producers before a jcc)
+  // most conditions are a comparison of the operands or of the result.
+  if (lazyOp == LAZY_SUB) {
+    let sh = 64 - (<u64>lazySize << 3);
+    let a = lazyA << sh, b = lazyB << sh; // the operands at the top of 64 bits
+    let r: bool;
+    switch (cc >> 1) {
+      case 1: r = a < b; break; // b
+      case 2: r = a == b; break; // e
+      case 3: r = a <= b; break; // be
+      case 6: r = <i64>a < <i64>b; break; // l
+      case 7: r = <i64>a <= <i64>b; break; // le
+      default: return condSlow(cc);
+    }
+    return (cc & 1) ? !r : r;
+  }
+  if (lazyOp == LAZY_LOGIC) {
+    let sh = 64 - (<u64>lazySize << 3);
+    let v = <i64>(lazyRes << sh);
+    let r: bool;
+    switch (cc >> 1) {
+      case 0: case 1: r = false; break; // o b
+      case 2: case 3: r = v == 0; break; // e be
+      case 4: case 6: r = v < 0; break; // s l
+      case 7: r = v <= 0; break; // le
+      default: return condSlow(cc);
+    }
+    return (cc & 1) ? !r : r;
+  }
+  return condSlow(cc);
+}
+
+function condSlow(cc: u32): bool {
   let r: bool;
   switch (cc >> 1) {
     case 0: r = getOF(); break;

@@ -2,7 +2,7 @@
 // over the 0x0f map. Handlers for larger families live in their own files.
 import {
   CPU_FLAGS, CPU_ICOUNT, CPU_LAZY_A, CPU_LAZY_B, CPU_LAZY_OP, CPU_LAZY_RES, CPU_LAZY_SIZE, CPU_AS,
-  CPU_RIP, CPU_REASON, REASON_BREAKPOINT, REASON_BUDGET, REASON_GP, REASON_INT80, REASON_SYSCALL,
+  CPU_RIP, CPU_REASON, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, REASON_BREAKPOINT, REASON_BUDGET, REASON_GP, REASON_INT80, REASON_SYSCALL,
   REASON_UD,
 } from "./layout";
 import {
@@ -10,17 +10,17 @@ import {
   setInsnStart, setIp, setVector, stop, stopped, clearStop,
 } from "./cpu";
 import {
-  adMask, adsize, checkFetchLimit, decodeModrm, decodePrefixes, ea, fetch16, fetch32, fetch64,
+  adMask, adsize, checkFetchLimit, decodeModrm, modrm, decodePrefixes, ea, fetch16, fetch32, fetch64,
   fetch8, imm8s, immz, mod, opsize, peek8, prepareFetch, reg, rep, rex, rexPresent, rm,
-  segBase, stackOpsize, sx16, sx32, sx8, linear,
+  segBase, stackOpsize, sx16, sx32, sx8, linear, resetPrefixes,
 } from "./decode";
-import { curAs, rd16, rdN, rdNW, wr16, wrN, setCurAs } from "./mem";
-import { tlbFlush } from "./tlb";
+import { curAs, rd16, rd32, rdN, rdNW, wr16, wr32, wrN, setCurAs } from "./mem";
+import { codeTag, tlbFlush } from "./tlb";
 import {
   AF, CF, DF, LAZY_LOGIC, OF, PF, SF, ZF, cond, eflags, getCF, getFlags, getOF, lazyA, lazyB, lazyOp,
   lazyRes, lazySize, loadFlagState, setFlags, setFlagsMasked, setLazy, sizeMask,
 } from "./flags";
-import { alu, ALU_CMP, dec, inc, neg } from "./alu";
+import { alu, aluOp, ALU_CMP, dec, inc, neg } from "./alu";
 import { shiftCount, shiftOp, shld, shrd } from "./shift";
 import { div1, idiv1, imul1, imul2, mul1 } from "./muldiv";
 import { STR_CMPS, STR_LODS, STR_MOVS, STR_SCAS, STR_STOS, stringOp } from "./string";
@@ -92,12 +92,12 @@ function countSet(v: u64): void {
 
 function aluForm(op: u32, form: u32): void {
   switch (form) {
-    case 0: { decodeModrm(0); let r = alu(op, 1, op == ALU_CMP ? rmGet(1) : rmGetRW(1), regGet(1)); if (op != ALU_CMP) rmSet(1, r); break; }
-    case 1: { decodeModrm(0); let r = alu(op, opsize, op == ALU_CMP ? rmGet(opsize) : rmGetRW(opsize), regGet(opsize)); if (op != ALU_CMP) rmSet(opsize, r); break; }
-    case 2: { decodeModrm(0); let v = rmGet(1); if (stopped) return; let r = alu(op, 1, regGet(1), v); if (op != ALU_CMP) regSet(1, r); break; }
-    case 3: { decodeModrm(0); let v = rmGet(opsize); if (stopped) return; let r = alu(op, opsize, regGet(opsize), v); if (op != ALU_CMP) regSet(opsize, r); break; }
-    case 4: { let r = alu(op, 1, rget(1, RAX, false), <u64>fetch8()); if (op != ALU_CMP) rset(1, RAX, r, false); break; }
-    default: { let r = alu(op, opsize, rget(opsize, RAX, false), immz(opsize)); if (op != ALU_CMP) rset(opsize, RAX, r, false); break; }
+    case 0: { modrm(0); let r = aluOp(op, 1, op == ALU_CMP ? rmGet(1) : rmGetRW(1), regGet(1)); if (op != ALU_CMP) rmSet(1, r); break; }
+    case 1: { modrm(0); let r = aluOp(op, opsize, op == ALU_CMP ? rmGet(opsize) : rmGetRW(opsize), regGet(opsize)); if (op != ALU_CMP) rmSet(opsize, r); break; }
+    case 2: { modrm(0); let v = rmGet(1); if (stopped) return; let r = aluOp(op, 1, regGet(1), v); if (op != ALU_CMP) regSet(1, r); break; }
+    case 3: { modrm(0); let v = rmGet(opsize); if (stopped) return; let r = aluOp(op, opsize, regGet(opsize), v); if (op != ALU_CMP) regSet(opsize, r); break; }
+    case 4: { let r = aluOp(op, 1, rget(1, RAX, false), <u64>fetch8()); if (op != ALU_CMP) rset(1, RAX, r, false); break; }
+    default: { let r = aluOp(op, opsize, rget(opsize, RAX, false), immz(opsize)); if (op != ALU_CMP) rset(opsize, RAX, r, false); break; }
   }
 }
 
@@ -141,7 +141,7 @@ function group5(): void {
   }
 }
 
-function step(): void {
+@inline function step(): void {
   let op = decodePrefixes();
   if (op < 0x40 && (op & 7) < 6) { aluForm(op >> 3, op & 7); return; }
   switch (op) {
@@ -223,14 +223,14 @@ function step(): void {
     }
     case 0x80: case 0x82: { // group 1, Eb, Ib
       if (op == 0x82 && mode64) { fault(REASON_UD); return; }
-      decodeModrm(1);
+      modrm(1);
       let v = (reg & 7) == ALU_CMP ? rmGet(1) : rmGetRW(1);
       let r = alu(reg & 7, 1, v, <u64>fetch8());
       if ((reg & 7) != ALU_CMP && !stopped) rmSet(1, r);
       return;
     }
     case 0x81: case 0x83: {
-      decodeModrm(op == 0x83 ? 1 : (opsize == 2 ? 2 : 4));
+      modrm(op == 0x83 ? 1 : (opsize == 2 ? 2 : 4));
       let v = (reg & 7) == ALU_CMP ? rmGet(opsize) : rmGetRW(opsize);
       let imm = op == 0x83 ? imm8s() : immz(opsize);
       if (stopped) return;
@@ -238,8 +238,8 @@ function step(): void {
       if ((reg & 7) != ALU_CMP) rmSet(opsize, r);
       return;
     }
-    case 0x84: { decodeModrm(0); let v = rmGet(1); alu(4, 1, v, regGet(1)); return; }
-    case 0x85: { decodeModrm(0); let v = rmGet(opsize); alu(4, opsize, v, regGet(opsize)); return; }
+    case 0x84: { modrm(0); let v = rmGet(1); alu(4, 1, v, regGet(1)); return; }
+    case 0x85: { modrm(0); let v = rmGet(opsize); alu(4, opsize, v, regGet(opsize)); return; }
     case 0x86: case 0x87: { // xchg
       let size: u32 = op == 0x86 ? 1 : opsize;
       decodeModrm(0);
@@ -250,9 +250,19 @@ function step(): void {
       return;
     }
     case 0x88: decodeModrm(0); rmSet(1, regGet(1)); return;
-    case 0x89: decodeModrm(0); rmSet(opsize, regGet(opsize)); return;
+    case 0x89: // mov Ev, Gv (32-bit operands without the size dispatch)
+      modrm(0);
+      if (opsize != 4) { rmSet(opsize, regGet(opsize)); return; }
+      if (mod == 3) rset32(rm, rget32(reg)); else wr32(ea, rget32(reg));
+      return;
     case 0x8a: { decodeModrm(0); let v = rmGet(1); if (!stopped) regSet(1, v); return; }
-    case 0x8b: { decodeModrm(0); let v = rmGet(opsize); if (!stopped) regSet(opsize, v); return; }
+    case 0x8b: { // mov Gv, Ev
+      modrm(0);
+      if (opsize != 4) { let v = rmGet(opsize); if (!stopped) regSet(opsize, v); return; }
+      let v = mod == 3 ? rget32(rm) : rd32(ea);
+      if (!stopped) rset32(reg, v);
+      return;
+    }
     case 0x8c: { // mov Ev, Sreg
       decodeModrm(0);
       let v = <u64>storeSegment(reg & 7);
@@ -260,7 +270,7 @@ function step(): void {
       return;
     }
     case 0x8d: { // lea: the offset only, without segment base
-      decodeModrm(0);
+      modrm(0);
       if (mod == 3) { fault(REASON_UD); return; }
       regSet(opsize, (ea - segBase) & sizeMask(opsize));
       return;
@@ -356,7 +366,7 @@ function step(): void {
     }
     case 0xc6: case 0xc7: { // mov Ev, imm
       let size: u32 = op == 0xc6 ? 1 : opsize;
-      decodeModrm(size == 1 ? 1 : (size == 2 ? 2 : 4));
+      modrm(size == 1 ? 1 : (size == 2 ? 2 : 4));
       if ((reg & 7) != 0) { fault(REASON_UD); return; }
       rmSet(size, size == 1 ? <u64>fetch8() : immz(size));
       return;
@@ -618,15 +628,19 @@ export function run(task: usize, budget: i32): u32 {
   clearStop();
   store<u32>(task + CPU_REASON, REASON_BUDGET);
   let n: i32 = 0;
+  resetPrefixes();
   while (n < budget) {
     setInsnStart(ip);
-    if (!prepareFetch()) break;
+    // Inside the cached code page and at least 16 bytes from its end: the
+    // fetch pointer is already right and nothing can run off the page.
+    let inPage = codeTag == (ip >> PAGE_SHIFT) + 1 && (<u32>ip & PAGE_MASK) <= PAGE_SIZE - 16;
+    if (!inPage && !prepareFetch()) break;
     n++;
     // A faulting instruction must leave the flags as they were (a read-modify-write
     // computes them before its write faults).
     let f0 = eflags, op0 = lazyOp, size0 = lazySize, a0 = lazyA, b0 = lazyB, res0 = lazyRes;
     step();
-    checkFetchLimit();
+    if (!inPage) checkFetchLimit();
     if (stopped) {
       let r = load<u32>(task + CPU_REASON);
       if (r != REASON_INT80 && r != REASON_SYSCALL && r != REASON_BREAKPOINT) {

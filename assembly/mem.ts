@@ -52,12 +52,12 @@ export function fetchPage(va: u64): usize {
   return <u32>(va & PAGE_MASK) > PAGE_SIZE - size;
 }
 
-export function rd8(va: u64): u32 {
+@inline export function rd8(va: u64): u32 {
   let h = hostRead(va);
   return h ? <u32>load<u8>(h) : 0;
 }
 
-export function wr8(va: u64, v: u32): void {
+@inline export function wr8(va: u64, v: u32): void {
   let h = hostWrite(va);
   if (h) store<u8>(h, <u8>v);
 }
@@ -81,7 +81,7 @@ export function rd16(va: u64): u32 {
   return h ? <u32>load<u16>(h) : 0;
 }
 
-export function rd32(va: u64): u32 {
+@inline export function rd32(va: u64): u32 {
   if (crosses(va, 4)) return <u32>rdCross(va, 4);
   let h = hostRead(va);
   return h ? load<u32>(h) : 0;
@@ -99,7 +99,7 @@ export function wr16(va: u64, v: u32): void {
   if (h) store<u16>(h, <u16>v);
 }
 
-export function wr32(va: u64, v: u32): void {
+@inline export function wr32(va: u64, v: u32): void {
   if (crosses(va, 4)) { wrCross(va, 4, v); return; }
   let h = hostWrite(va);
   if (h) store<u32>(h, v);
