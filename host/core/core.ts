@@ -49,8 +49,10 @@ export class Core {
   get u8(): Uint8Array { this.refresh(); return this.u8view; }
   get dv(): DataView { this.refresh(); return this.dview; }
 
+  // Growth detaches the old buffer (its length drops to 0), which is cheaper
+  // to test than fetching memory.buffer on every access.
   private refresh(): void {
-    if (this.x.memory.buffer !== this.buffer) {
+    if (this.buffer.byteLength === 0) {
       this.buffer = this.x.memory.buffer;
       this.u8view = new Uint8Array(this.buffer);
       this.dview = new DataView(this.buffer);
@@ -77,8 +79,17 @@ export class Core {
     const dv = this.dv;
     return dv.getUint32(addr, true) + dv.getUint32(addr + 4, true) * 0x100000000;
   }
-  // Accepts negative numbers as two's complement.
+  // Accepts negative numbers as two's complement (>>> 0 takes an integer modulo 2^32).
   setU64(addr: number, v: number): void {
-    this.dv.setBigUint64(addr, BigInt.asUintN(64, BigInt(Math.trunc(v))), true);
+    const dv = this.dv;
+    const n = Math.trunc(v);
+    dv.setUint32(addr, n >>> 0, true);
+    dv.setUint32(addr + 4, Math.floor(n / 0x100000000) >>> 0, true);
+  }
+  // A register as a signed 64-bit number (exact below 2^53 in magnitude).
+  regSigned(cpu: number, r: number): number {
+    const dv = this.dv;
+    const p = cpu + CPU_REGS + r * 8;
+    return dv.getInt32(p + 4, true) * 0x100000000 + dv.getUint32(p, true);
   }
 }

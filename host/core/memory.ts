@@ -28,6 +28,16 @@ export class GuestMemory {
 
   private maxAddr(): number { return (this.as & 0xfff) === 2 ? 2 ** 32 : 2 ** 47; }
 
+  // Where [va, va+len) lives in core memory when it sits in one present,
+  // readable page, else -1 (the general paths then handle it): small reads
+  // of syscall arguments take this path without allocating.
+  private direct(va: number, len: number): number {
+    const off = va % PAGE_SIZE;
+    if (va < 0 || off > PAGE_SIZE - len || va + len > this.maxAddr()) return -1;
+    const e = this.pte(va);
+    return (e & PTE_P) && (e & PTE_R) ? e - (e & 0xfff) + off : -1;
+  }
+
   // Bytes at [va, va+len) or null; lazy pages read as zeros.
   read(va: number, len: number): Uint8Array | null {
     if (len === 0) return new Uint8Array(0);
@@ -99,21 +109,56 @@ export class GuestMemory {
   }
 
   u32(va: number): number | null {
+    const at = this.direct(va, 4);
+    if (at >= 0) return this.core.dv.getUint32(at, true);
     const b = this.read(va, 4);
     return b ? new DataView(b.buffer).getUint32(0, true) : null;
   }
 
   // A pointer-sized word (4 or 8 bytes).
   word(va: number, size: number): number | null {
+    const at = this.direct(va, size);
+    if (at >= 0) {
+      const dv = this.core.dv;
+      return size === 4 ? dv.getUint32(at, true) : dv.getUint32(at, true) + dv.getUint32(at + 4, true) * 2 ** 32;
+    }
     const b = this.read(va, size);
     if (!b) return null;
     const dv = new DataView(b.buffer);
     return size === 4 ? dv.getUint32(0, true) : dv.getUint32(0, true) + dv.getUint32(4, true) * 2 ** 32;
   }
 
+  // A 64-bit value as a bigint (signal sets).
+  u64(va: number): bigint | null {
+    const at = this.direct(va, 8);
+    if (at >= 0) return this.core.dv.getBigUint64(at, true);
+    const b = this.read(va, 8);
+    return b ? new DataView(b.buffer).getBigUint64(0, true) : null;
+  }
+
   writeU32(va: number, v: number): boolean {
+    const at = this.writable(va, 4);
+    if (at >= 0) { this.core.dv.setUint32(at, v >>> 0, true); return true; }
     const b = new Uint8Array(4);
     new DataView(b.buffer).setUint32(0, v >>> 0, true);
     return this.write(va, b);
   }
+
+  // The low size bytes of a 64-bit value (signal sets).
+  writeU64(va: number, v: bigint, size = 8): boolean {
+    const at = this.writable(va, size);
+    if (at >= 0 && size === 8) { this.core.dv.setBigUint64(at, v, true); return true; }
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, v, true);
+    return this.write(va, b.subarray(0, size));
+  }
+
+  // direct() for a store: the page is faulted in and copy-on-write broken first.
+  private writable(va: number, len: number): number {
+    const off = va % PAGE_SIZE;
+    if (va < 0 || off > PAGE_SIZE - len || va + len > this.maxAddr()) return -1;
+    if (this.core.x.addressSpaceEnsure(this.as, va, len, 1) !== 0) return -1;
+    return this.direct(va, len);
+  }
+
 }

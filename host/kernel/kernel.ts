@@ -395,7 +395,8 @@ export class Kernel {
     const mem = shareVm ? caller.mem : new GuestMemory(this.core, as);
     if (shareVm) mem.users++;
     const child = new Process(pid, caller.abi, cpu, mem, shareVm ? caller.mm : caller.mm.clone(),
-      caller.fds.clone(), caller.cwd, { ...caller.creds, groups: [...caller.creds.groups] });
+      caller.fds.clone(), caller.cwd, { ...caller.creds, groups: [...caller.creds.groups] },
+      caller.limits.map((l) => [l[0], l[1]]), caller.sig.forkCopy());
     this.core.setU32(cpu + CPU_AS, mem.as);
     child.cpuBase = this.core.u64(cpu + CPU_ICOUNT);
     child.dumpable = caller.dumpable;
@@ -408,8 +409,6 @@ export class Kernel {
     child.exe = caller.exe;
     child.argv = caller.argv;
     child.umask = caller.umask;
-    child.limits = caller.limits.map((l) => [l[0], l[1]]);
-    child.sig = caller.sig.forkCopy();
     parent.children.add(child);
     this.addProcess(child);
     this.tracer?.forked(parent, child);

@@ -42,8 +42,6 @@ export class Process {
   pending: unknown = null; // state a blocked syscall keeps until it completes
   umask = 0o022;
   rseq = 0;
-  limits: [number, number][] = defaultLimits();
-  sig = new SignalState();
   // CPU time in instructions (one nanosecond each, as the CPU-time clocks count):
   cpuBase = 0; // the CPU block's instruction count when this process took it over
   cpuUsed = 0; // retired by earlier images (before execve)
@@ -60,6 +58,9 @@ export class Process {
     public fds: FdTable,
     public cwd: string,
     public creds: Credentials,
+    // fork passes copies of the parent's; a new process starts with the defaults.
+    public limits: [number, number][] = defaultLimits(),
+    public sig: SignalState = new SignalState(),
   ) {
     this.pgid = pid;
     this.sid = pid;

@@ -27,16 +27,15 @@ export function deliverSignal(k: Kernel, p: Process): void {
     killProcess(k, p, deathStatus(p, sig));
     return;
   }
-  const handler = { ...act };
-  if (act.flags & SA_RESETHAND) act.handler = SIG_DFL;
+  if (act.flags & SA_RESETHAND) s.resetHandler(sig);
   if (p.restartSyscall) interrupt(k, p, (act.flags & SA_RESTART) !== 0);
   const mask = s.savedMask ?? s.blocked;
   s.savedMask = null;
-  if (!setupFrame(k.core, p, { sig, act: handler, info, mask })) {
+  if (!setupFrame(k.core, p, { sig, act, info, mask })) {
     forceSigsegv(k, p, sig);
     return;
   }
-  s.setBlocked(s.blocked | handler.mask | (handler.flags & SA_NODEFER ? 0n : bit(sig)));
+  s.setBlocked(s.blocked | act.mask | (act.flags & SA_NODEFER ? 0n : bit(sig)));
 }
 
 function interrupt(k: Kernel, p: Process, saRestart: boolean | null): void {

@@ -22,12 +22,15 @@ export const UNBLOCKABLE = bit(9) | bit(19); // SIGKILL, SIGSTOP
 // Synchronous (fault) signals are dequeued before others, as Linux's next_signal does.
 const SYNCHRONOUS = bit(4) | bit(5) | bit(7) | bit(8) | bit(11) | bit(31);
 
-export interface SigAction { handler: number; flags: number; restorer: number; mask: bigint; }
+// Actions are immutable values, so fork shares them and copies only the table.
+export interface SigAction { readonly handler: number; readonly flags: number; readonly restorer: number;
+  readonly mask: bigint; }
 
-const defaultAction = (): SigAction => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n });
+const DEFAULT: SigAction = Object.freeze({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n });
+const IGNORE: SigAction = Object.freeze({ handler: SIG_IGN, flags: 0, restorer: 0, mask: 0n });
 
 export class SignalState {
-  actions: SigAction[] = Array.from({ length: NSIG + 1 }, defaultAction);
+  actions: SigAction[] = new Array<SigAction>(NSIG + 1).fill(DEFAULT);
   blocked = 0n;
   private pendingSet = 0n;
   private queue: Siginfo[] = []; // arrival order
@@ -97,10 +100,16 @@ export class SignalState {
     this.recalc();
   }
 
+  // The handler back to SIG_DFL, flags and mask kept (SA_RESETHAND, a forced fault), as Linux does.
+  resetHandler(sig: number): void {
+    const a = this.actions[sig];
+    if (a.handler !== SIG_DFL) this.actions[sig] = { ...a, handler: SIG_DFL };
+  }
+
   // fork: dispositions, mask and alternate stack are inherited; nothing is pending.
   forkCopy(): SignalState {
     const s = new SignalState();
-    s.actions = this.actions.map((a) => ({ ...a }));
+    s.actions = this.actions.slice();
     s.blocked = this.blocked;
     s.altSp = this.altSp;
     s.altSize = this.altSize;
@@ -111,12 +120,8 @@ export class SignalState {
   // flush_signal_handlers (execve, CLONE_CLEAR_SIGHAND): caught signals return to
   // SIG_DFL, ignored ones stay ignored, flags and masks are cleared.
   resetHandlers(): void {
-    for (const a of this.actions) {
-      if (a.handler !== SIG_IGN) a.handler = SIG_DFL;
-      a.flags = 0;
-      a.restorer = 0;
-      a.mask = 0n;
-    }
+    const a = this.actions;
+    for (let i = 0; i < a.length; i++) a[i] = a[i].handler === SIG_IGN ? IGNORE : DEFAULT;
   }
 
   // execve: handlers reset; the blocked mask and pending signals stay; the alternate stack goes.

@@ -46,7 +46,7 @@ function readArgs(k: Kernel, p: Process, def: SyscallDef): number[] {
     const r = p.abi.argRegs[i];
     if (SIGNED32.has(t)) args.push(core.reg32(p.cpu, r) | 0);
     else if (UNSIGNED32.has(t)) args.push(core.reg32(p.cpu, r));
-    else if (SIGNEDWORD.has(t)) args.push(is64 ? Number(BigInt.asIntN(64, core.regBig(p.cpu, r))) : core.reg32(p.cpu, r) | 0);
+    else if (SIGNEDWORD.has(t)) args.push(is64 ? core.regSigned(p.cpu, r) : core.reg32(p.cpu, r) | 0);
     else args.push(is64 ? core.reg(p.cpu, r) : core.reg32(p.cpu, r));
   }
   return args;

@@ -93,8 +93,8 @@ function readIovec(c: Ctx, iov: number, cnt: number): [number, number][] | numbe
   let total = 0;
   for (let i = 0; i < cnt; i++) {
     const o = i * 2 * c.word;
-    const base = c.word === 4 ? dv.getUint32(o, true) : Number(dv.getBigUint64(o, true));
-    const len = c.word === 4 ? dv.getUint32(o + 4, true) : Number(dv.getBigUint64(o + 8, true));
+    const base = c.word === 4 ? dv.getUint32(o, true) : dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 2 ** 32;
+    const len = c.word === 4 ? dv.getUint32(o + 4, true) : dv.getUint32(o + 8, true) + dv.getUint32(o + 12, true) * 2 ** 32;
     if (len > 0x7fffffff || (total += len) > 0x7fffffff) return -EINVAL;
     out.push([base, len]);
   }

@@ -23,17 +23,6 @@ const SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
 
 const validSignal = (sig: number) => sig >= 1 && sig <= NSIG;
 
-function readSigset(c: Ctx, ptr: number): bigint | null {
-  const b = c.mem.read(ptr, SIGSET_SIZE);
-  return b ? new DataView(b.buffer).getBigUint64(0, true) : null;
-}
-
-function writeSigset(c: Ctx, ptr: number, set: bigint, size = SIGSET_SIZE): boolean {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, set, true);
-  return c.mem.write(ptr, b.subarray(0, size));
-}
-
 // ---- dispositions ------------------------------------------------------------
 
 // do_sigaction: install act (if any) and return the previous action.
@@ -126,12 +115,12 @@ export function rtSigprocmask(c: Ctx, how: number, setPtr: number, oldPtr: numbe
   if (setsize !== SIGSET_SIZE) return -EINVAL;
   const old = c.p.sig.blocked;
   if (setPtr) {
-    const set = readSigset(c, setPtr);
+    const set = c.mem.u64(setPtr);
     if (set === null) return -EFAULT;
     const err = changeMask(c.p, how, set, false);
     if (err) return err;
   }
-  return oldPtr && !writeSigset(c, oldPtr, old) ? -EFAULT : 0;
+  return oldPtr && !c.mem.writeU64(oldPtr, old) ? -EFAULT : 0;
 }
 
 // i386 sigprocmask: old_sigset_t is the first 32 signals.
@@ -143,12 +132,12 @@ export function sigprocmask(c: Ctx, how: number, setPtr: number, oldPtr: number)
     const err = changeMask(c.p, how, BigInt(set), true);
     if (err) return err;
   }
-  return oldPtr && !writeSigset(c, oldPtr, old, 4) ? -EFAULT : 0;
+  return oldPtr && !c.mem.writeU64(oldPtr, old, 4) ? -EFAULT : 0;
 }
 
 export function rtSigpending(c: Ctx, ptr: number, setsize: number): SysResult {
   if (setsize > SIGSET_SIZE) return -EINVAL;
-  return writeSigset(c, ptr, c.p.sig.pending & c.p.sig.blocked, setsize) ? 0 : -EFAULT;
+  return c.mem.writeU64(ptr, c.p.sig.pending & c.p.sig.blocked, setsize) ? 0 : -EFAULT;
 }
 
 export const sigpending = (c: Ctx, ptr: number) => rtSigpending(c, ptr, 4);
@@ -178,7 +167,7 @@ function suspend(c: Ctx, mask: bigint): SysResult {
 export function rtSigsuspend(c: Ctx, maskPtr: number, setsize: number): SysResult {
   if (c.p.pending === SUSPENDED) return suspend(c, 0n);
   if (setsize !== SIGSET_SIZE) return -EINVAL;
-  const mask = readSigset(c, maskPtr);
+  const mask = c.mem.u64(maskPtr);
   return mask === null ? -EFAULT : suspend(c, mask);
 }
 
@@ -191,7 +180,7 @@ function sigtimedwait(c: Ctx, setPtr: number, infoPtr: number, tsPtr: number, se
   const s = p.sig;
   s.setWaitSet(0n);
   if (setsize !== SIGSET_SIZE) return -EINVAL;
-  const raw = readSigset(c, setPtr);
+  const raw = c.mem.u64(setPtr);
   if (raw === null) return -EFAULT;
   const set = raw & ~UNBLOCKABLE;
   let deadline = typeof p.pending === "number" ? p.pending : Infinity;
