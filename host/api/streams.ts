@@ -41,10 +41,15 @@ export class StreamStdio implements HostStdio {
     }
   }
 
-  writeStdio(fd: number, data: Uint8Array): void {
-    if (this.closed) return;
+  writeStdio(fd: number, data: Uint8Array): boolean {
+    if (this.closed) return true;
     const c = fd === 2 && !this.mergeStderr ? this.err : this.out;
-    c!.enqueue(data);
+    try {
+      c!.enqueue(data);
+      return true;
+    } catch {
+      return false; // the caller cancelled the stream
+    }
   }
 
   // fd 0 is /dev/null (char 1:3) or a pipe; fds 1 and 2 are pipes, as when

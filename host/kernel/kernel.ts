@@ -3,7 +3,8 @@
 import { CPU_AS, CPU_ICOUNT, REASON_BUDGET, REASON_INT80, REASON_SYSCALL } from "../../assembly/layout.js";
 import type { Core } from "../core/core.js";
 import { GuestMemory } from "../core/memory.js";
-import type { Platform } from "../platform/platform.js";
+import { FORKBOX_SYSTEM } from "./syscalls/structs.js";
+import type { HostSystem, Platform } from "../platform/platform.js";
 import { parseElf } from "./elf.js";
 import { E2BIG, EACCES, EAGAIN, ENOEXEC, ELOOP } from "./errno.js";
 import { FdTable } from "./fs/fdtable.js";
@@ -91,6 +92,7 @@ export class Kernel {
   readonly tracer: Tracer | null;
   readonly stdin: StdinReader;
   readonly terminal: HostTerminal;
+  readonly system: HostSystem; // uname's names
   readonly vfs: Vfs;
   private readonly root: string;
   hooks: KernelHooks = {};
@@ -104,6 +106,7 @@ export class Kernel {
     this.rng = (options.seed ?? 1) >>> 0 || 1;
     this.stdin = new StdinReader(platform, this.output, () => this.hostPending());
     this.terminal = new HostTerminal(platform);
+    this.system = platform.system?.() ?? FORKBOX_SYSTEM;
     this.root = options.root ?? "/";
     const vfs = buildVfs(platform, this.root, options.mounts ?? [], () => this.procs, (flags) => this.openTty(flags));
     if (typeof vfs === "string") throw new Error(vfs);

@@ -155,7 +155,10 @@ export function denoStdio(): HostStdio {
       let off = 0;
       try {
         while (off < data.length) off += s.writeSync!(data.subarray(off));
-      } catch { /* the reader is gone */ }
+      } catch {
+        return false; // the reader is gone
+      }
+      return true;
     },
     // Deno has no fstat of its stdio; /dev/stdin and friends are the same files.
     fstatStdio(fd) {

@@ -36,7 +36,17 @@ export function nodeFs(): HostFs {
       try { return fs.readlinkSync(path); } catch (e) { return errnoOf(e); }
     },
     readdir(path) {
-      try { return fs.readdirSync(path); } catch (e) { return errnoOf(e); }
+      // In the directory's own order, as getdents gives it (readdirSync sorts).
+      try {
+        const dir = fs.opendirSync(path);
+        const names: string[] = [];
+        try {
+          for (let e = dir.readSync(); e; e = dir.readSync()) names.push(e.name);
+        } finally {
+          dir.closeSync();
+        }
+        return names;
+      } catch (e) { return errnoOf(e); }
     },
     openFile(path, how) {
       const c = fs.constants;
@@ -82,9 +92,10 @@ export function nodeStdio(): HostStdio {
           off += fs.writeSync(fd, data, off, data.length - off);
         } catch (e) {
           if ((e as { code?: string }).code === "EAGAIN") continue; // non-blocking pipe: retry
-          return; // EPIPE and friends: the reader is gone
+          return false; // EPIPE and friends: the reader is gone
         }
       }
+      return true;
     },
     fstatStdio(fd) {
       try { return toStat(fs.fstatSync(fd)); } catch { return null; }
@@ -145,6 +156,7 @@ export function nodeServices(): HostServices {
     randomBytes: (buf) => { randomFillSync(buf); },
     yieldToHost: () => new Promise((r) => setImmediate(r)),
     setTimer: longTimer,
+    system: () => ({ nodename: os.hostname(), release: os.release(), version: os.version() }),
   };
 }
 

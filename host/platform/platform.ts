@@ -53,7 +53,8 @@ export interface HostFs {
 // A program's stdin, stdout and stderr (fds 0, 1, 2): the host's own
 // (the CLI) or streams (the library).
 export interface HostStdio {
-  writeStdio(fd: number, data: Uint8Array): void;
+  // false when nobody reads it any more (EPIPE): the guest's next write gets EPIPE and SIGPIPE.
+  writeStdio(fd: number, data: Uint8Array): boolean;
   fstatStdio(fd: number): HostStat | null;
   isatty(fd: number): boolean;
   windowSize(fd: number): { rows: number; cols: number } | null;
@@ -80,7 +81,12 @@ export interface HostServices {
   yieldToHost(): Promise<void>;
   // Call fn after ms unless the returned canceller runs first.
   setTimer(ms: number, fn: () => void): () => void;
+  // The host's uname names, which guests see as their own (as under qemu-user);
+  // forkbox's own names where a host has none to give (browsers).
+  system?(): HostSystem;
 }
+
+export interface HostSystem { nodename: string; release: string; version: string; }
 
 export interface Platform extends HostFs, HostStdio, HostServices {
   cwd(): string; // the first process's working directory
@@ -122,6 +128,7 @@ export function assemblePlatform(fs: HostFs, stdio: HostStdio, services: HostSer
     randomBytes: (buf) => services.randomBytes(buf),
     yieldToHost: () => services.yieldToHost(),
     setTimer: (ms, fn) => services.setTimer(ms, fn),
+    system: services.system ? () => services.system!() : undefined,
     cwd: () => cwd,
   };
 }

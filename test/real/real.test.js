@@ -30,6 +30,9 @@ const COREUTILS = [
   ["env", ["-i", "A=1", "B=two words"]],
   ["date", ["-u", "-d", "@0"]],
   ["date", ["-u", "-d", "@1234567890", "+%Y-%m-%d %H:%M:%S %j %a"]],
+  ["uname", ["-a"]], // the host's names, as under qemu-user
+  ["du", ["-a", "tree"]], // the directory's own order, as getdents gives it
+  ["find", ["tree"]],
 ];
 
 function native(argv) {

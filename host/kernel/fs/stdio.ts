@@ -2,7 +2,7 @@
 // behind them. Output is buffered in one ordered queue for all guest
 // processes (see HostOutput); stdin is read asynchronously so a reader blocks
 // only itself.
-import { EFAULT, EINVAL, ENOTTY } from "../errno.js";
+import { EFAULT, EINVAL, ENOTTY, EPIPE } from "../errno.js";
 import type { Platform, HostStat } from "../../platform/platform.js";
 import type { GuestMemory } from "../../core/memory.js";
 import { BLOCKED, O_RDONLY, O_WRONLY, OpenFile, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM,
@@ -16,15 +16,21 @@ const TERMIOS_SIZE = 36; // struct termios (kernel layout, same on both ABIs)
 
 // Guest writes to host stdout/stderr, kept in order and flushed in batches:
 // at exit, before reading stdin, when large, and whenever the kernel yields.
+// A host fd whose reader has gone is "broken": as with a pipe, what was queued
+// is dropped and later writes fail with EPIPE.
 export class HostOutput {
   private queue: { fd: number; data: Uint8Array }[] = [];
   private size = 0;
+  private broken = new Set<number>();
   constructor(private platform: Platform) {}
 
-  write(fd: number, data: Uint8Array): void {
+  // False when fd's reader is gone.
+  write(fd: number, data: Uint8Array): boolean {
+    if (this.broken.has(fd)) return false;
     this.queue.push({ fd, data: data.slice() });
     this.size += data.length;
     if (this.size >= 1 << 16) this.flush();
+    return true;
   }
 
   flush(): void {
@@ -37,7 +43,7 @@ export class HostOutput {
       const out = new Uint8Array(n);
       let o = 0;
       for (let k = i; k < j; k++) { out.set(this.queue[k].data, o); o += this.queue[k].data.length; }
-      this.platform.writeStdio(fd, out);
+      if (!this.broken.has(fd) && !this.platform.writeStdio(fd, out)) this.broken.add(fd);
       i = j;
     }
     this.queue = [];
@@ -154,8 +160,7 @@ export class StdioFile extends OpenFile {
   }
   read(len: number): ReadResult { return this.stdin.read(len); }
   write(data: Uint8Array): IoResult {
-    this.out.write(this.fd === 0 ? 1 : this.fd, data);
-    return data.length;
+    return this.out.write(this.fd === 0 ? 1 : this.fd, data) ? data.length : -EPIPE;
   }
   stat(): HostStat { return this.platform.fstatStdio(this.fd) ?? charStat(); }
   isTty(): boolean { return this.platform.isatty(this.fd); }

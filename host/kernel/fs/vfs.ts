@@ -157,9 +157,9 @@ export class Vfs {
     }
     if (typeof loc === "number") return loc;
     const m = loc.node.mode;
+    if (flags & O_DIRECTORY && !isDir(m)) return -ENOTDIR; // O_PATH too: cp relies on it
     if (flags & O_PATH) return new PathFile(flags, loc.path, loc.node);
     if (isLink(m)) return -ELOOP;
-    if (flags & O_DIRECTORY && !isDir(m)) return -ENOTDIR;
     const writing = (flags & O_ACCMODE) !== O_RDONLY;
     if (isDir(m) && (writing || flags & O_CREAT)) return -EISDIR;
     if ((flags & O_ACCMODE) === O_ACCMODE) return -EINVAL;

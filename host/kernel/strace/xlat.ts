@@ -28,11 +28,13 @@ export function xlat(v: number, table: Xlat, unknown: string, asHex = true): str
 export const hex = (v: number): string => `0x${v.toString(16)}`;
 
 export const OPEN_ACCMODE: Xlat = [[0, "O_RDONLY"], [1, "O_WRONLY"], [2, "O_RDWR"]];
+// In strace's order (FASYNC and O_DIRECTORY print last), checked against strace 6.1.
 export const OPEN_FLAGS: Xlat = [
   [0o100, "O_CREAT"], [0o200, "O_EXCL"], [0o400, "O_NOCTTY"], [0o1000, "O_TRUNC"], [0o2000, "O_APPEND"],
-  [0o4000, "O_NONBLOCK"], [0o4010000, "O_SYNC"], [0o10000, "O_DSYNC"], [0o20000, "O_ASYNC"],
-  [0o40000, "O_DIRECT"], [0o100000, "O_LARGEFILE"], [0o200000, "O_DIRECTORY"], [0o400000, "O_NOFOLLOW"],
-  [0o1000000, "O_NOATIME"], [0o2000000, "O_CLOEXEC"], [0o10000000, "O_PATH"], [0o20200000, "O_TMPFILE"],
+  [0o4000, "O_NONBLOCK"], [0o4010000, "O_SYNC"], [0o10000, "O_DSYNC"], [0o4000000, "__O_SYNC"],
+  [0o40000, "O_DIRECT"], [0o100000, "O_LARGEFILE"], [0o400000, "O_NOFOLLOW"], [0o1000000, "O_NOATIME"],
+  [0o2000000, "O_CLOEXEC"], [0o10000000, "O_PATH"], [0o20200000, "O_TMPFILE"], [0o20000000, "__O_TMPFILE"],
+  [0o200000, "O_DIRECTORY"], [0o20000, "FASYNC"],
 ];
 
 export function openFlags(v: number): string {

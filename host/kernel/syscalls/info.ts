@@ -4,7 +4,7 @@ import { BLOCKED } from "../fs/file.js";
 import { decodeTimePair, encodeRlimit, encodeTimePair, utsname } from "./structs.js";
 import type { Ctx, SysResult } from "./types.js";
 
-export const uname = (c: Ctx, buf: number) => (c.mem.write(buf, utsname("x86_64")) ? 0 : -EFAULT);
+export const uname = (c: Ctx, buf: number) => (c.mem.write(buf, utsname(c.k.system, "x86_64")) ? 0 : -EFAULT);
 
 // ---- time --------------------------------------------------------------
 

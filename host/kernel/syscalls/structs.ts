@@ -1,6 +1,6 @@
 // Struct layouts that differ between the ABIs (see the UAPI headers
 // asm/stat.h, linux/stat.h, linux/time_types.h, asm/posix_types.h).
-import type { HostStat } from "../../platform/platform.js";
+import type { HostStat, HostSystem } from "../../platform/platform.js";
 
 class Writer {
   readonly buf: Uint8Array;
@@ -98,8 +98,10 @@ export function encodeRlimit(cur: number, max: number, word: 4 | 8): Uint8Array 
   return w.buf;
 }
 
-export function utsname(machine: string): Uint8Array {
-  const fields = ["Linux", "forkbox", "6.1.0-forkbox", "#1 SMP PREEMPT_DYNAMIC forkbox", machine, "(none)"];
+export const FORKBOX_SYSTEM: HostSystem = { nodename: "forkbox", release: "6.1.0-forkbox", version: "#1 SMP PREEMPT_DYNAMIC forkbox" };
+
+export function utsname(sys: HostSystem, machine: string): Uint8Array {
+  const fields = ["Linux", sys.nodename, sys.release, sys.version, machine, "(none)"];
   const buf = new Uint8Array(65 * 6);
   const enc = new TextEncoder();
   fields.forEach((f, i) => buf.set(enc.encode(f).subarray(0, 64), i * 65));
