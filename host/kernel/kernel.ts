@@ -412,6 +412,7 @@ export class Kernel {
     child.exe = caller.exe;
     child.argv = caller.argv;
     child.umask = caller.umask;
+    child.nice = caller.nice;
     parent.children.add(child);
     this.addProcess(child);
     this.tracer?.forked(parent, child);

@@ -41,6 +41,7 @@ export class Process {
   argv: string[] = [];
   pending: unknown = null; // state a blocked syscall keeps until it completes
   umask = 0o022;
+  nice = 0; // getpriority/setpriority; inherited by fork, kept by execve
   rseq = 0;
   // CPU time in instructions (one nanosecond each, as the CPU-time clocks count):
   cpuBase = 0; // the CPU block's instruction count when this process took it over

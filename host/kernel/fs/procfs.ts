@@ -15,7 +15,7 @@ function comm(p: Process): string {
 // /proc/<pid>/stat: the fields procps reads, zeros where forkbox keeps no count.
 function statLine(p: Process): string {
   const f = [p.pid, `(${comm(p)})`, stateLetter(p), p.ppid, p.pgid, p.sid, 0, -1, 0x400000,
-    0, 0, 0, 0, 0, 0, 0, 0, 20, 0, 1, 0, 0, 0, 0, 0];
+    0, 0, 0, 0, 0, 0, 0, 0, 20 + p.nice, p.nice, 1, 0, 0, 0, 0, 0];
   return `${f.join(" ")}\n`;
 }
 

@@ -8,7 +8,7 @@ import { iovec, rlimit, stat, statx, timePair, userDesc, userDescEntry, utsname 
 import { addr, argv, buffer, cstring, envp, path } from "./values.js";
 import {
   ACCESS_MODE, ARCH_PRCTL, CLOCKS, CLONE_FLAGS, FCNTL_CMDS, FD_FLAGS, GETRANDOM_FLAGS, IOCTLS, MADVISE, PROT,
-  RLIMITS, SIGPROCMASK_HOW, TIMER_FLAGS, WAIT_OPTIONS, WHENCE, AT_FLAGS, STATX_MASK,
+  RLIMITS, SIGPROCMASK_HOW, TIMER_FLAGS, WAIT_OPTIONS, WHENCE, PRIO_WHICH, AT_FLAGS, STATX_MASK,
   flags, hex, mapFlags, octal, openFlags, statxFlags, xlat,
 } from "./xlat.js";
 
@@ -58,6 +58,7 @@ const PRINTERS: Partial<Record<ArgType, Printer>> = {
   statx_mask: (v) => flags(v, STATX_MASK),
   access_mode: (v) => flags(v, ACCESS_MODE, "F_OK"),
   whence: (v) => xlat(v, WHENCE, "SEEK_???"),
+  prio_which: (v) => xlat(v, PRIO_WHICH, "PRIO_???"),
   prot: (v) => flags(v, PROT, "PROT_NONE"),
   map_flags: mapFlags,
   mmap_off: hexOrZero,

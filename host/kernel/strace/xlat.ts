@@ -107,6 +107,7 @@ export const SA_FLAGS: Xlat = [
 
 export const SIGPROCMASK_HOW: Xlat = [[0, "SIG_BLOCK"], [1, "SIG_UNBLOCK"], [2, "SIG_SETMASK"]];
 export const WHENCE: Xlat = [[0, "SEEK_SET"], [1, "SEEK_CUR"], [2, "SEEK_END"], [3, "SEEK_DATA"], [4, "SEEK_HOLE"]];
+export const PRIO_WHICH: Xlat = [[0, "PRIO_PROCESS"], [1, "PRIO_PGRP"], [2, "PRIO_USER"]];
 export const ACCESS_MODE: Xlat = [[4, "R_OK"], [2, "W_OK"], [1, "X_OK"]];
 export const GETRANDOM_FLAGS: Xlat = [[1, "GRND_NONBLOCK"], [2, "GRND_RANDOM"], [4, "GRND_INSECURE"]];
 export const TIMER_FLAGS: Xlat = [[1, "TIMER_ABSTIME"]];

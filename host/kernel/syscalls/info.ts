@@ -117,7 +117,7 @@ export function umask(c: Ctx, mask: number): SysResult {
 
 const RLIM_NLIMITS = 16;
 const RLIMIT_STACK = 3, RLIMIT_CORE = 4, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_SIGPENDING = 11,
-  RLIMIT_MSGQUEUE = 12;
+  RLIMIT_MSGQUEUE = 12, RLIMIT_NICE = 13, RLIMIT_RTPRIO = 14;
 
 export function defaultLimits(): [number, number][] {
   const l: [number, number][] = Array.from({ length: RLIM_NLIMITS }, () => [Infinity, Infinity]);
@@ -128,6 +128,8 @@ export function defaultLimits(): [number, number][] {
   l[RLIMIT_MEMLOCK] = [8 * 1024 * 1024, 8 * 1024 * 1024];
   l[RLIMIT_SIGPENDING] = [63459, 63459];
   l[RLIMIT_MSGQUEUE] = [819200, 819200];
+  l[RLIMIT_NICE] = [0, 0];
+  l[RLIMIT_RTPRIO] = [0, 0];
   return l;
 }
 
@@ -200,24 +202,6 @@ export function rseq(c: Ctx, ptr: number, len: number, flags: number, _sig: numb
   return 0;
 }
 
-// One CPU: the mask has cpu 0 only; the result is the kernel's mask size
-// (one long for one CPU), or len when smaller.
-export function schedGetaffinity(c: Ctx, pid: number, len: number, ptr: number): SysResult {
-  if (pid < 0 || (pid !== 0 && !c.k.procs.has(pid))) return pid < 0 ? -EINVAL : -ESRCH;
-  if (len * 8 < 1 || len % c.word !== 0) return -EINVAL;
-  const n = Math.min(len, 8);
-  const mask = new Uint8Array(n);
-  mask[0] = 1;
-  return c.mem.write(ptr, mask) ? n : -EFAULT;
-}
-
-export function schedSetaffinity(c: Ctx, pid: number, len: number, ptr: number): SysResult {
-  if (pid < 0 || (pid !== 0 && !c.k.procs.has(pid))) return pid < 0 ? -EINVAL : -ESRCH;
-  const b = c.mem.read(ptr, Math.min(len, 8));
-  if (!b) return -EFAULT;
-  return b[0] & 1 ? 0 : -EINVAL; // a mask without cpu 0 names no CPU that exists
-}
-
 // sysinfo: uptime is CLOCK_MONOTONIC's seconds (as Linux's boot time), Wasm's 4 GiB as the RAM, the
 // frames in use as what is not free, no swap, and the process count.
 const WASM_MEMORY = 2 ** 32;
@@ -237,7 +221,3 @@ export function sysinfo(c: Ctx, buf: number): SysResult {
   return c.mem.write(buf, b) ? 0 : -EFAULT;
 }
 
-export function schedYield(c: Ctx): SysResult {
-  c.k.yieldRequested = true;
-  return 0;
-}

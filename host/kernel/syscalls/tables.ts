@@ -11,6 +11,7 @@ import * as net from "./net.js";
 import * as prctl from "./prctl.js";
 import * as poll from "./poll.js";
 import * as proc from "./proc.js";
+import * as sched from "./sched.js";
 import * as sig from "./sig.js";
 import * as tls from "./tls.js";
 import type { ArgType, RestartKind, SyscallDef } from "./types.js";
@@ -131,7 +132,7 @@ const common: Record<string, SyscallDef> = {
   getrandom: def(info.getrandom, "hexbuf_out", "size", "getrandom_flags"),
   set_robust_list: def(info.setRobustList, "ptr", "size"),
   rseq: def(info.rseq, "ptr", "hex", "flags", "hex"),
-  sched_yield: def(info.schedYield),
+  sched_yield: def(sched.schedYield),
   rt_sigaction: def(sig.rtSigaction, "signal", "sigaction_in", "sigaction_out", "size"),
   rt_sigprocmask: def(sig.rtSigprocmask, "sigprocmask_how", "sigset_in", "sigset_out", "size"),
   rt_sigpending: def(sig.rtSigpending, "sigset_out", "size"),
@@ -150,8 +151,10 @@ const common: Record<string, SyscallDef> = {
   setitimer: def(sig.setitimer, "int", "ptr", "ptr"),
   // What dynamically linked programs need (issue 9).
   futex: def(futex.futex, "ptr", "int", "int", "ptr", "ptr", "int"),
-  sched_getaffinity: def(info.schedGetaffinity, "pid", "uint", "ptr"),
-  sched_setaffinity: def(info.schedSetaffinity, "pid", "uint", "ptr"),
+  sched_getaffinity: def(sched.schedGetaffinity, "pid", "uint", "ptr"),
+  sched_setaffinity: def(sched.schedSetaffinity, "pid", "uint", "ptr"),
+  getpriority: def(sched.getpriority, "prio_which", "int"),
+  setpriority: def(sched.setpriority, "prio_which", "int", "int"),
   statfs: def(fs.statfs, "path", "ptr"),
   fstatfs: def(fs.fstatfs, "fd", "ptr"),
   getxattr: def(fs.getxattr, "path", "str", "ptr", "size"),

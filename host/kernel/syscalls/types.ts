@@ -24,7 +24,7 @@ export interface Ctx {
 const S32 = [
   "int", "fd", "pid", "signal", "dirfd", // plain numbers, fds (dirfd prints AT_FDCWD)
   "wait_options", "whence", "fcntl_cmd", "sigprocmask_how", "clockid", "rlimit_resource",
-  "arch_prctl_code", "madvise_advice", "access_mode",
+  "arch_prctl_code", "madvise_advice", "access_mode", "prio_which",
 ] as const;
 const SWORD = ["long", "off", "mmap_off"] as const;
 // Unsigned 32-bit (C `unsigned int`, uid_t, mode_t, int flags): the kernel
