@@ -5,7 +5,8 @@
 // as test/strace/expected/<abi>/<name>.trace; how well the second agrees
 // with it (native against native) goes to test/strace/expected/agreement.json.
 // Programs whose binaries are not built (x86-64 before its fixtures exist)
-// are skipped and say so.
+// are skipped and say so. Arguments (a name or abi/name) record just those
+// programs and keep the others' traces.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -29,10 +30,13 @@ function record(p, dir, out) {
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "forkbox-strace-ref-"));
-const agreement = {};
+const only = process.argv.slice(2);
+const agreementFile = `${EXPECTED}agreement.json`;
+const agreement = only.length && existsSync(agreementFile) ? JSON.parse(readFileSync(agreementFile, "utf8")) : {};
 try {
   for (const p of PROGRAMS) {
     const key = `${p.abi}/${p.name}`;
+    if (only.length && !only.includes(key) && !only.includes(p.name)) continue;
     if (!existsSync(`${binDir(p.abi)}${p.name}`)) {
       console.log(`${key.padEnd(24)} skipped: no binary in ${binDir(p.abi)}`);
       continue;
@@ -46,7 +50,7 @@ try {
     writeFileSync(`${EXPECTED}${key}.trace`, first);
     console.log(`${key.padEnd(24)} ${String(c.total).padStart(4)} lines, second native run matches ${c.percent.toFixed(1)}%`);
   }
-  writeFileSync(`${EXPECTED}agreement.json`, `${JSON.stringify(agreement, null, 2)}\n`);
+  writeFileSync(agreementFile, `${JSON.stringify(agreement, null, 2)}\n`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

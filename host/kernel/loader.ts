@@ -11,10 +11,12 @@ import { parseElf, PF_R, PF_W, PF_X, PT_GNU_STACK, PT_LOAD, PT_PHDR, type ElfIma
 import { E2BIG, ELIBBAD, ENOEXEC, ENOMEM } from "./errno.js";
 import { MemoryMap, PAGE, pageDown, pageUp } from "./mm.js";
 import type { Credentials } from "./process.js";
+import { mapVdso, vdsoImage } from "./vdso/vdso.js";
 
 const AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8,
   AT_ENTRY = 9, AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16,
-  AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_MINSIGSTKSZ = 51;
+  AT_CLKTCK = 17, AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_SYSINFO = 32,
+  AT_SYSINFO_EHDR = 33, AT_MINSIGSTKSZ = 51;
 
 const MAX_ARG_STRLEN = 32 * 4096; // one argument or environment string
 const ARG_MAX = STACK_LIMIT / 4; // all of them together
@@ -89,14 +91,18 @@ export function buildImage(core: Core, file: Uint8Array, elf: ElfImage, args: Ex
   if (core.x.addressSpaceMap(as, stackBase, STACK_LIMIT, stackProt) !== 0) return fail(ENOMEM);
   mm.add(stackBase, abi.stackTop, stackProt, "[stack]");
 
+  const vdso = mapVdso(core, mem, mm, abi);
+  if (vdso < 0) return fail(ENOMEM);
+
   const auxv: [number, number][] = [
-    [AT_HWCAP, args.hwcap], [AT_PAGESZ, 4096], [AT_CLKTCK, 100], [AT_PHDR, main.phdrAddr],
+    [AT_MINSIGSTKSZ, 2048], [AT_HWCAP, args.hwcap], [AT_PAGESZ, 4096], [AT_CLKTCK, 100], [AT_PHDR, main.phdrAddr],
     [AT_PHENT, elf.phentsize], [AT_PHNUM, elf.phnum], [AT_BASE, base], [AT_FLAGS, 0],
     [AT_ENTRY, elf.entry + bias], [AT_UID, args.creds.uid], [AT_EUID, args.creds.euid],
     [AT_GID, args.creds.gid], [AT_EGID, args.creds.egid], [AT_SECURE, 0], [AT_RANDOM, 0],
     [AT_HWCAP2, 0], [AT_EXECFN, 0], [AT_PLATFORM, 0],
   ];
-  if (abi === X86_64) auxv.unshift([AT_MINSIGSTKSZ, 2048]);
+  auxv.unshift([AT_SYSINFO_EHDR, vdso]);
+  if (abi === I386) auxv.unshift([AT_SYSINFO, vdso + vdsoImage(abi).symbols.get("__kernel_vsyscall")!]);
   const sp = writeStack(mem, abi, args, auxv);
   if (sp < 0) return fail(ENOMEM);
 

@@ -26,6 +26,7 @@ export class MemoryMap {
   brkStart = 0;
   brk = 0;
   readImpliesExec = false; // old i386 binaries without PT_GNU_STACK: PROT_READ implies PROT_EXEC
+  vdso = 0; // where the vDSO is mapped (host/kernel/vdso/)
 
   clone(): MemoryMap {
     const m = new MemoryMap();
@@ -33,6 +34,7 @@ export class MemoryMap {
     m.brkStart = this.brkStart;
     m.brk = this.brk;
     m.readImpliesExec = this.readImpliesExec;
+    m.vdso = this.vdso;
     return m;
   }
 

@@ -1,7 +1,8 @@
 // Comparing two `strace -f -o` traces of the same program: native strace and
 // forkbox --strace-file. What legitimately differs is normalised away: pids
 // become P0, P1... in numeric order (both kernels hand them out increasing),
-// hex numbers become 0x_ (addresses) and getrandom's bytes "_" (random), a call split into "<unfinished ...>" and
+// hex numbers become 0x_ (addresses), getrandom's bytes "_" (random) and CPU-time
+// clock readings _ (they vary run to run), a call split into "<unfinished ...>" and
 // "<... resumed>" is joined back, and the padding before " = " is collapsed.
 // How processes interleave is ignored: lines are compared as multisets.
 import { cpSync, mkdirSync, readFileSync } from "node:fs";
@@ -54,13 +55,16 @@ export function normalize(trace) {
       t = (open.get(pid) ?? "") + resumed[1].replace(/^ <unfinished \.\.\.>/, "");
       open.delete(pid);
     }
-    t = t.replace(/\) +=( |$)/, ") =$1").replace(/0x[0-9a-f]+/g, "0x_").replace(/^getrandom\("[^"]*"/, 'getrandom("_"');
+    t = t.replace(/\) +=( |$)/, ") =$1").replace(/0x[0-9a-f]+/g, "0x_").replace(/^getrandom\("[^"]*"/, 'getrandom("_"')
+      .replace(CPU_CLOCK_READING, "$1{tv_sec=_, tv_nsec=_}");
     t = relabel(t, (n) => label.get(Number(n)) ?? n);
     out.push(`${label.get(pid)} ${t}`);
   }
   for (const [pid, head] of open) out.push(`${label.get(pid)} ${head} <unfinished ...>`);
   return out;
 }
+
+const CPU_CLOCK_READING = /^(clock_gettime(?:64)?\(CLOCK_(?:PROCESS|THREAD)_CPUTIME_ID, )\{tv_sec=\d+, tv_nsec=\d+\}/;
 
 // Pids inside a line: si_pid=, what fork/wait/getpid return, whom wait/kill name.
 const RETURNS_PID = /^(fork|vfork|clone|clone3|wait4|waitpid|getpid|gettid|getppid|set_tid_address)\(.*\) = (\d+)$/;
@@ -75,7 +79,8 @@ function relabel(t, pid) {
   return t;
 }
 
-// How many of the reference's lines the other trace has (as a multiset).
+// How many of the reference's lines the other trace has (as a multiset), which
+// it lacks, and which lines it has that the reference does not.
 export function compare(reference, other) {
   const have = new Map();
   for (const l of normalize(other)) have.set(l, (have.get(l) ?? 0) + 1);
@@ -87,5 +92,6 @@ export function compare(reference, other) {
     else missing.push(l);
   }
   const matched = ref.length - missing.length;
-  return { total: ref.length, matched, percent: ref.length ? (100 * matched) / ref.length : 100, missing };
+  const extra = [...have].flatMap(([l, n]) => Array(n).fill(l));
+  return { total: ref.length, matched, percent: ref.length ? (100 * matched) / ref.length : 100, missing, extra };
 }

@@ -7,6 +7,8 @@ import {
 import type { Kernel } from "../kernel.js";
 import type { Process } from "../process.js";
 import { SIGFPE, SIGILL, SIGSEGV, SIGTRAP } from "../signals.js";
+import { dispatchSyscall } from "../syscalls/dispatch.js";
+import { inVdso } from "../vdso/vdso.js";
 import { forceSignal } from "./send.js";
 import { FPE_INTDIV, ILL_ILLOPN, SEGV_ACCERR, SEGV_MAPERR, SI_KERNEL, type Siginfo } from "./siginfo.js";
 
@@ -27,6 +29,11 @@ export function raiseFault(k: Kernel, p: Process, reason: number): void {
       break;
     }
     case REASON_UD:
+      if (inVdso(p.mm, at)) { // the vDSO's hypercall: the syscall in eax, untraced
+        dispatchSyscall(k, p, false);
+        k.core.setIp(p.cpu, at + 2);
+        return;
+      }
       reportUnsupported(k, p, at);
       info = { signo: SIGILL, code: ILL_ILLOPN, kind: "fault", addr: at, trapno: TRAP_UD };
       break;

@@ -14,6 +14,7 @@ import {
 import { encodeSiginfo } from "./siginfo.js";
 import { SA_RESTORER, SA_SIGINFO } from "./state.js";
 import type { FrameRequest, Sigreturn } from "./frame.js";
+import { vdsoImage } from "../vdso/vdso.js";
 
 const EAX = 0, ECX = 1, EDX = 2, EBX = 3, ESP = 4, EBP = 5, ESI = 6, EDI = 7;
 const ES = 0, CS = 1, SS = 2, DS = 3, FS = 4, GS = 5;
@@ -91,9 +92,10 @@ export function setupFrameI386(core: Core, p: Process, r: FrameRequest): boolean
   writeFsaveHeader(dv, fpstate - frame, fx);
   buf.set(fx, bufFx - frame);
   dv.setUint32(4, r.sig, true);
-  // The restorer: SA_RESTORER's, else the retcode in the frame (there is no vDSO).
-  const retcode = frame + layout.retcode;
-  dv.setUint32(0, r.act.flags & SA_RESTORER ? r.act.restorer : retcode, true);
+  // The restorer: SA_RESTORER's, else the vDSO's, as Linux; the retcode is
+  // still written for programs that look for it.
+  const restorer = p.mm.vdso + vdsoImage(p.abi).symbols.get(rt ? "__kernel_rt_sigreturn" : "__kernel_sigreturn")!;
+  dv.setUint32(0, r.act.flags & SA_RESTORER ? r.act.restorer : restorer, true);
   if (rt) {
     dv.setUint32(RT.pinfo, frame + RT.info, true);
     dv.setUint32(RT.puc, frame + RT.uc, true);

@@ -76,7 +76,7 @@ const PRINTERS: Partial<Record<ArgType, Printer>> = {
   },
   getrandom_flags: (v) => flags(v, GETRANDOM_FLAGS),
   timer_flags: (v) => flags(v, TIMER_FLAGS),
-  clockid: (v) => xlat(v, CLOCKS, "CLOCK_???", false),
+  clockid: (v) => xlat(v, CLOCKS, "CLOCK_???"),
   rlimit_resource: (v) => xlat(v, RLIMITS, "RLIMIT_???", false),
   arch_prctl_code: (v) => xlat(v, ARCH_PRCTL, "ARCH_???"),
   arch_prctl_addr: hexOrZero,
@@ -119,6 +119,10 @@ const PRINTERS: Partial<Record<ArgType, Printer>> = {
   rlimit_out: out((v, c) => rlimit(c.mem, v, c.word, "RLIM_INFINITY")),
   rlimit64_out: out((v, c) => rlimit(c.mem, v, 8, "RLIM64_INFINITY")),
   uname_out: out((v, c) => utsname(c.mem, v)),
+  uint_out: out((v, c) => {
+    const n = c.mem.u32(v);
+    return n === null ? addr(v) : `[${n}]`;
+  }),
   loff_out: out((v, c) => {
     const b = c.mem.read(v, 8);
     return b ? `[${new DataView(b.buffer).getBigInt64(0, true)}]` : addr(v);

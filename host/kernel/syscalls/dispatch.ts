@@ -11,7 +11,9 @@ import { NORETURN, SIGNED32, SIGNEDWORD, UNSIGNED32, type Ctx, type SyscallDef }
 
 const reported = new Set<string>();
 
-export function dispatchSyscall(k: Kernel, p: Process): void {
+// traced false: a call from the vDSO, which strace does not see natively.
+export function dispatchSyscall(k: Kernel, p: Process, traced = true): void {
+  const tracer = traced ? k.tracer : null;
   const core = k.core;
   const is64 = p.abi.word === 8;
   const nr = is64 ? core.reg(p.cpu, RESULT_REG) : core.reg32(p.cpu, RESULT_REG);
@@ -23,15 +25,15 @@ export function dispatchSyscall(k: Kernel, p: Process): void {
       reported.add(key);
       k.log(`unsupported syscall ${name} (${nr})`);
     }
-    k.tracer?.unknown(p, name);
+    tracer?.unknown(p, name);
     core.setReg(p.cpu, RESULT_REG, -ENOSYS);
     return;
   }
   const ctx: Ctx = { k, p, mem: p.mem, word: p.abi.word };
   const args = readArgs(k, p, def);
-  k.tracer?.enter(p, def.name, def.args, def.ret, args);
+  tracer?.enter(p, def.name, def.args, def.ret, args);
   const res = def.fn(ctx, ...args);
-  k.tracer?.leave(p, res);
+  tracer?.leave(p, res);
   if (res === BLOCKED || p.state === "zombie") return; // a zombie has no registers left
   p.pending = null;
   if (res !== NORETURN) core.setReg(p.cpu, RESULT_REG, is64 ? res : res >>> 0);

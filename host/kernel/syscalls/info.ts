@@ -38,13 +38,18 @@ export function clockGettime64(c: Ctx, clk: number, ts: number): SysResult {
   return ns < 0 ? -EINVAL : putTime(c, ts, ns, 8);
 }
 
-export function clockGetres(c: Ctx, clk: number, ts: number): SysResult {
+// The coarse clocks tick with the timer interrupt (4 ms at HZ=250); the others are exact.
+function getres(c: Ctx, clk: number, ts: number, word: 4 | 8): SysResult {
   if (clockNs(c, clk) < 0) return -EINVAL;
-  return ts ? putTime(c, ts, clk === CLOCK_REALTIME_COARSE || clk === 6 ? 4e6 : 1, c.word) : 0;
+  return ts ? putTime(c, ts, clk === CLOCK_REALTIME_COARSE || clk === 6 ? 4e6 : 1, word) : 0;
 }
+export const clockGetres = (c: Ctx, clk: number, ts: number) => getres(c, clk, ts, c.word);
+export const clockGetresTime64 = (c: Ctx, clk: number, ts: number) => getres(c, clk, ts, 8);
 
-export function gettimeofday(c: Ctx, tv: number, _tz: number): SysResult {
-  return tv ? putTime(c, tv, c.k.platform.nowMs() * 1e6, c.word, 1000) : 0;
+// The timezone, when asked for, is UTC without DST (tz_minuteswest, tz_dsttime), as Linux keeps it by default.
+export function gettimeofday(c: Ctx, tv: number, tz: number): SysResult {
+  if (tv && putTime(c, tv, c.k.platform.nowMs() * 1e6, c.word, 1000) !== 0) return -EFAULT;
+  return tz && !c.mem.write(tz, new Uint8Array(8)) ? -EFAULT : 0;
 }
 
 export function time(c: Ctx, tloc: number): SysResult {

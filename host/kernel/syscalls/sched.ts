@@ -62,6 +62,12 @@ export function schedSetaffinity(c: Ctx, pid: number, len: number, ptr: number):
   return b[0] & 1 ? 0 : -EINVAL; // a mask without cpu 0 names no CPU that exists
 }
 
+// The one CPU is cpu 0 on node 0.
+export function getcpu(c: Ctx, cpu: number, node: number): SysResult {
+  if (cpu && !c.mem.writeU32(cpu, 0)) return -EFAULT;
+  return node && !c.mem.writeU32(node, 0) ? -EFAULT : 0;
+}
+
 export function schedYield(c: Ctx): SysResult {
   c.k.yieldRequested = true;
   return 0;

@@ -44,7 +44,7 @@ const UNSIGNED = [
   // memory written by the call
   "buf_out", "hexbuf_out", "str_out", "path_out", "iovec_out", "stat_out", "statx_out", "wstatus_out",
   "sigset_out", "sigaction_out", "timespec_out", "timespec64_out", "timeval_out", "rlimit_out",
-  "rlimit64_out", "uname_out", "loff_out",
+  "rlimit64_out", "uname_out", "loff_out", "uint_out",
 ] as const;
 
 export type ArgType = (typeof S32)[number] | (typeof SWORD)[number] | (typeof U32)[number] | (typeof UNSIGNED)[number];
