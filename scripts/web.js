@@ -16,7 +16,7 @@ const result = await build({
   format: "esm",
   platform: "browser",
   target: "es2022",
-  loader: { ".wasm": "binary" },
+  loader: { ".wasm": "binary", ".so": "binary" },
   sourcemap: true,
   minify: true,
   metafile: true,
