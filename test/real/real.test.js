@@ -33,6 +33,7 @@ const COREUTILS = [
   ["uname", ["-a"]], // the host's names, as under qemu-user
   ["du", ["-a", "tree"]], // the directory's own order, as getdents gives it
   ["find", ["tree"]],
+  ["cat", ["/proc/self/comm"]],
 ];
 
 function native(argv) {

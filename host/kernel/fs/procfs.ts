@@ -1,4 +1,4 @@
-// A small /proc: self, and per process stat, status, cmdline, exe, fd/ and maps.
+// A small /proc: self, and per process stat, status, cmdline, comm, exe, cwd, fd/ and maps.
 import type { Process } from "../process.js";
 import { fixedChildren, FdLink, SynthDir, SynthSymlink, TextNode, type SynthChildren } from "./synth.js";
 
@@ -8,8 +8,9 @@ function stateLetter(p: Process): string {
   return p.state === "zombie" ? "Z" : p.state === "blocked" ? "S" : "R";
 }
 
+// The name execve or PR_SET_NAME gave (at most 15 bytes).
 function comm(p: Process): string {
-  return (p.exe.split("/").pop() ?? "").slice(0, 15);
+  return new TextDecoder().decode(p.comm);
 }
 
 // /proc/<pid>/stat: the fields procps reads, zeros where forkbox keeps no count.
@@ -53,6 +54,7 @@ function pidDir(p: Process): SynthDir {
     stat: new TextNode(() => statLine(p)),
     status: new TextNode(() => statusText(p)),
     cmdline: new TextNode(() => p.argv.map((a) => `${a}\0`).join("")),
+    comm: new TextNode(() => `${comm(p)}\n`),
     exe: new SynthSymlink(() => p.exe || null),
     cwd: new SynthSymlink(() => p.cwd),
     maps: new TextNode(() => mapsText(p)),

@@ -133,6 +133,29 @@ export const listxattr = (c: Ctx, path: number) => noList(lookupAt(c, AT_FDCWD, 
 export const llistxattr = (c: Ctx, path: number) => noList(lookupAt(c, AT_FDCWD, path, false));
 export const flistxattr = (c: Ctx, fd: number) => noList(fdLoc(c, fd));
 
+// Setting one: an access or default ACL is accepted (install and cp -p set the
+// minimal ACL their mode bits already say); anything else is EOPNOTSUPP, as on
+// a file system without xattr support. Removing finds nothing: ENODATA.
+const EOPNOTSUPP = 95, XATTR_CREATE = 1, XATTR_REPLACE = 2;
+function setXattr(c: Ctx, l: Loc | number | null, name: number, flags: number): SysResult {
+  if (typeof l === "number") return l;
+  if (!l) return -EBADF;
+  if (flags & ~(XATTR_CREATE | XATTR_REPLACE)) return -EINVAL;
+  const n = c.mem.cstring(name, 256);
+  if (n === null) return -EFAULT;
+  if (n.length === 0 || n.length > 255) return -ERANGE;
+  return n === "system.posix_acl_access" || n === "system.posix_acl_default" ? 0 : -EOPNOTSUPP;
+}
+export const setxattr = (c: Ctx, path: number, name: number, _v: number, _s: number, flags: number) =>
+  setXattr(c, lookupAt(c, AT_FDCWD, path, true), name, flags);
+export const lsetxattr = (c: Ctx, path: number, name: number, _v: number, _s: number, flags: number) =>
+  setXattr(c, lookupAt(c, AT_FDCWD, path, false), name, flags);
+export const fsetxattr = (c: Ctx, fd: number, name: number, _v: number, _s: number, flags: number) =>
+  setXattr(c, fdLoc(c, fd), name, flags);
+export const removexattr = (c: Ctx, path: number) => noXattr(lookupAt(c, AT_FDCWD, path, true));
+export const lremovexattr = (c: Ctx, path: number) => noXattr(lookupAt(c, AT_FDCWD, path, false));
+export const fremovexattr = (c: Ctx, fd: number) => noXattr(fdLoc(c, fd));
+
 export function statx(c: Ctx, dirfd: number, path: number, flags: number, mask: number, buf: number): SysResult {
   if (mask & 0x80000000) return -EINVAL; // STATX__RESERVED
   if ((flags & AT_STATX_SYNC_TYPE) === AT_STATX_SYNC_TYPE) return -EINVAL;
