@@ -27,7 +27,10 @@ export function vex(op: u32): void {
   setVexRex((w << 3) | (r << 2) | (x << 1) | b);
   let opc = fetch8();
   let size: u32 = w ? 8 : 4;
-  if (l != 0) { if (map == 2 && opc >= 0xf2 && opc <= 0xf7) invalidOpcode(); else fault(REASON_UD); return; } // these are all VEX.L0
+  if (l != 0) { // these are all VEX.L0: L1 is an invalid encoding of them
+    if (map == 2 && opc >= 0xf2 && opc <= 0xf7) invalidOpcode(); else fault(REASON_UD);
+    return;
+  }
   if (map == 2) {
     switch (opc) {
       case 0xf2: if (pp == 0) { andn(size, v); return; } break;

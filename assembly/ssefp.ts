@@ -1,8 +1,8 @@
 // SSE/SSE2/SSE3 floating point: packed and scalar arithmetic, compares,
 // conversions (cvtpi2ps & co with MMX operands too), under MXCSR rounding
-// control with its exception flags and masks. Every lane goes through the soft-float (softfloat.ts), so results and
-// flags are exact; an unmasked exception leaves the destination unchanged and
-// stops with REASON_FPU (SIGFPE).
+// control with its exception flags and masks. Every lane goes through the
+// soft-float (softfloat.ts), so results and flags are exact; an unmasked
+// exception leaves the destination unchanged and stops with REASON_FPU (SIGFPE).
 import { REASON_FPU, REASON_UD } from "./layout";
 import { fault, rget, rset32, rset64, stopped } from "./cpu";
 import { decodeModrm, ea, fetch8, mod, opsize, reg, rm } from "./decode";
