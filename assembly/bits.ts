@@ -1,4 +1,4 @@
-// Bit instructions: bt/bts/btr/btc, bsf/bsr, bswap.
+// Bit instructions: bt/bts/btr/btc, bsf/bsr, bswap, popcnt, lzcnt, tzcnt.
 import { AF, CF, OF, PF, SF, ZF, getFlags, setFlags, sizeMask } from "./flags";
 import { rset } from "./cpu";
 import { rdN, rdNW, wrN } from "./mem";
@@ -65,6 +65,14 @@ export function popcount(size: u32, reg: u32, v: u64): void {
 export function lzcnt(size: u32, reg: u32, v: u64): void {
   v &= sizeMask(size);
   let n = v == 0 ? <u64>(size << 3) : <u64>clz<u64>(v) - <u64>(64 - (size << 3));
+  rset(size, reg, n, false);
+  setFlags((getFlags() & ~(CF | ZF)) | (v == 0 ? CF : 0) | (n == 0 ? ZF : 0));
+}
+
+// tzcnt (f3 0f bc, BMI1): CF = zero source, ZF = zero result.
+export function tzcnt(size: u32, reg: u32, v: u64): void {
+  v &= sizeMask(size);
+  let n: u64 = v == 0 ? <u64>(size << 3) : ctz<u64>(v);
   rset(size, reg, n, false);
   setFlags((getFlags() & ~(CF | ZF)) | (v == 0 ? CF : 0) | (n == 0 ? ZF : 0));
 }

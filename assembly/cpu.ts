@@ -4,7 +4,7 @@
 // written back to the block when it returns.
 import {
   CPU_FS_BASE, CPU_GS_BASE, CPU_MODE, CPU_REASON, CPU_FAULT_ADDR, CPU_FAULT_CODE,
-  CPU_INSN_ADDR, CPU_VECTOR, REASON_PAGE_FAULT,
+  CPU_INSN_ADDR, CPU_VECTOR, REASON_PAGE_FAULT, REASON_UD, UD_INVALID,
 } from "./layout";
 
 export let cpu: usize = 0; // the running task's CPU block
@@ -63,6 +63,12 @@ export function fault(reason: u32): void {
   stop(reason);
   ip = insnStart;
   faulted = true; // run() rewinds again: a handler may fetch more bytes after the fault
+}
+
+// #UD for an encoding the architecture defines as invalid (see UD_INVALID).
+export function invalidOpcode(): void {
+  store<u32>(cpu + CPU_FAULT_CODE, UD_INVALID);
+  fault(REASON_UD);
 }
 
 export function pageFault(addr: u64, code: u32): void {

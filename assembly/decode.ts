@@ -13,6 +13,7 @@ export let rex: u32 = 0; // REX prefix low nibble (W R X B)
 export let rexPresent: bool = false;
 export let rep: u32 = 0; // 0, 0xf2 (repne) or 0xf3 (rep/repe)
 export let opsizePrefix: bool = false; // 0x66 seen (SSE uses it as a selector)
+export let lockPrefix: bool = false; // 0xf0 seen (#UD on the SSE and VEX instructions)
 export let segBase: u64 = 0; // base added by an fs/gs override
 export let mod: u32 = 0;
 export let reg: u32 = 0;
@@ -128,6 +129,7 @@ export function resetPrefixes(): void {
   rexPresent = false;
   rep = 0;
   opsizePrefix = false;
+  lockPrefix = false;
   segBase = 0;
   prefixDirty = false;
 }
@@ -160,7 +162,8 @@ export function resetPrefixes(): void {
       case 0x66: opsizePrefix = true; opsize = 2; b = fetch8(); continue;
       case 0x67: adsize = mode64 ? 4 : 2; b = fetch8(); continue;
       case 0xf2: case 0xf3: rep = b; b = fetch8(); continue;
-      case 0xf0: case 0x26: case 0x2e: case 0x36: case 0x3e: b = fetch8(); continue;
+      case 0xf0: lockPrefix = true; b = fetch8(); continue;
+      case 0x26: case 0x2e: case 0x36: case 0x3e: b = fetch8(); continue;
       case 0x64: segBase = fsBase(); b = fetch8(); continue;
       case 0x65: segBase = gsBase(); b = fetch8(); continue;
     }
@@ -252,3 +255,8 @@ function ea16(): u64 {
 export function setRm(v: u32): void { rm = v; }
 export function setEa(v: u64): void { ea = v; }
 export function setOpsize(v: u32): void { opsize = v; }
+// A VEX prefix carries REX's R, X, B and W (inverted in the encoding).
+export function setVexRex(x: u32): void {
+  rex = x; rexPresent = true; prefixDirty = true;
+  opsize = (x & 8) != 0 ? 8 : 4;
+}

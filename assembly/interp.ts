@@ -6,12 +6,12 @@ import {
   REASON_UD,
 } from "./layout";
 import {
-  cpu, fault, faulted, insnStart, ip, mode64, rget, rget32, rget64, rset, rset32, rset64, setCpu,
+  cpu, fault, faulted, insnStart, invalidOpcode, ip, mode64, rget, rget32, rget64, rset, rset32, rset64, setCpu,
   setInsnStart, setIp, setVector, stop, stopped, clearStop,
 } from "./cpu";
 import {
   adMask, adsize, checkFetchLimit, decodeModrm, modrm, decodePrefixes, ea, fetch16, fetch32, fetch64,
-  fetch8, imm8s, immz, mod, opsize, peek8, prepareFetch, reg, rep, rex, rexPresent, rm,
+  fetch8, imm8s, immz, lockPrefix, mod, opsize, peek8, prepareFetch, reg, rep, rex, rexPresent, rm,
   segBase, stackOpsize, sx16, sx32, sx8, linear, resetPrefixes,
 } from "./decode";
 import { curAs, rd16, rd32, rdN, rdNW, wr16, wr32, wrN, setCurAs } from "./mem";
@@ -24,9 +24,10 @@ import { alu, aluOp, ALU_CMP, dec, inc, neg } from "./alu";
 import { shiftCount, shiftOp, shld, shrd } from "./shift";
 import { div1, idiv1, imul1, imul2, mul1 } from "./muldiv";
 import { STR_CMPS, STR_LODS, STR_MOVS, STR_SCAS, STR_STOS, stringOp } from "./string";
-import { bitOp, bsf, bsr, byteSwap, bitTestMem, lzcnt, popcount } from "./bits";
+import { bitOp, bsf, bsr, byteSwap, bitTestMem, lzcnt, popcount, tzcnt } from "./bits";
 import { bcd } from "./bcd";
-import { cpuid, rdtsc } from "./cpuid";
+import { cpuid, group7, rdpid, rdtsc } from "./cpuid";
+import { vex } from "./bmi";
 import { addRetired } from "./counters";
 import { loadSegment, storeSegment } from "./segments";
 import { sseOp } from "./sse";
@@ -460,6 +461,7 @@ function group5(): void {
       return;
     }
     case 0xff: group5(); return;
+    case 0xc4: case 0xc5: vex(op); return;
     default:
       // in/out/ins/outs, cli/sti, far transfers, iret, into, bound...: not for user mode
       if (op == 0xe4 || op == 0xe5 || op == 0xe6 || op == 0xe7 || op == 0xec || op == 0xed ||
@@ -482,6 +484,7 @@ function twoByte(): void {
     case 0x0b: fault(REASON_UD); return; // ud2
     case 0x0d: case 0x18: case 0x19: case 0x1a: case 0x1b: case 0x1c: case 0x1d: case 0x1e: case 0x1f:
       decodeModrm(0); return; // prefetch, hint nops, endbr
+    case 0x01: group7(); return;
     case 0x31: rdtsc(); return;
     case 0x38: escape0f38(); return;
     case 0x3a: escape0f3a(); return;
@@ -564,8 +567,10 @@ function twoByte(): void {
       if (rep != 0xf3) { fault(REASON_UD); return; }
       decodeModrm(0); let v = rmGet(opsize); if (!stopped) popcount(opsize, reg, v); return;
     }
-    // f3 0f bc stays bsf: TZCNT needs BMI1, which is not advertised.
-    case 0xbc: { decodeModrm(0); let v = rmGet(opsize); if (!stopped) bsf(opsize, reg, v); return; }
+    case 0xbc: { // bsf, tzcnt (f3)
+      if (lockPrefix) { invalidOpcode(); return; }
+      decodeModrm(0); let v = rmGet(opsize); if (!stopped) { if (rep == 0xf3) tzcnt(opsize, reg, v); else bsf(opsize, reg, v); } return;
+    }
     case 0xbd: { decodeModrm(0); let v = rmGet(opsize); if (!stopped) { if (rep == 0xf3) lzcnt(opsize, reg, v); else bsr(opsize, reg, v); } return; }
     case 0xc0: case 0xc1: { // xadd
       let size: u32 = op == 0xc0 ? 1 : opsize;
@@ -579,8 +584,9 @@ function twoByte(): void {
       if (!stopped) regSet(size, d);
       return;
     }
-    case 0xc7: { // group 9: cmpxchg8b / cmpxchg16b
+    case 0xc7: { // group 9: cmpxchg8b / cmpxchg16b, rdpid
       decodeModrm(0);
+      if ((reg & 7) == 7 && mod == 3 && rep == 0xf3) { rdpid(rm); return; }
       if ((reg & 7) != 1 || mod == 3) { fault(REASON_UD); return; }
       cmpxchgWide(opsize == 8 ? 8 : 4);
       return;

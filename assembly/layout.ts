@@ -74,7 +74,10 @@ export const CPU_TLS_FIRST: u32 = 12; // GDT index of the first TLS entry (GDT_E
 export const CPU_AS: usize = 256; // u32 address-space handle
 export const CPU_REASON: usize = 260; // u32 why run() returned (REASON_*)
 export const CPU_FAULT_ADDR: usize = 264; // u64 faulting data address (REASON_PAGE_FAULT)
-export const CPU_FAULT_CODE: usize = 272; // u32 x86 page-fault error code: 1 present, 2 write, 16 fetch
+export const CPU_FAULT_CODE: usize = 272; // u32 x86 page-fault error code: 1 present, 2 write, 16 fetch; REASON_UD: UD_INVALID or 0
+// REASON_UD detail: the encoding is one the architecture rejects (a LOCK prefix
+// where none is allowed, ...), not one forkbox lacks; the kernel reports only the latter.
+export const UD_INVALID: u32 = 1;
 export const CPU_VECTOR: usize = 276; // u32 detail: interrupt number for int n
 export const CPU_INSN_ADDR: usize = 280; // u64 address of the instruction that stopped run()
 export const CPU_ICOUNT: usize = 288; // u64 instructions retired by this task

@@ -3,7 +3,7 @@
 // pshufw, pinsrw, pextrw, pmovmskb, maskmovq, movntq, paddq, pmuludq...).
 // Each operation runs the SSE code on a v128 holding the operand in its low
 // half and keeps the low half; packs and high unpacks arrange their lanes.
-// cvtpi2ps/cvtps2pi and their pd forms are not implemented (#UD).
+// cvtpi2ps & co are in ssefp.ts, the SSSE3 MMX forms in ssse3.ts.
 import { CPU_FPU, FX_ST, REASON_UD } from "./layout";
 import { cpu, fault, rget, rget64, rset, rset32, stopped } from "./cpu";
 import { adMask, decodeModrm, ea, fetch8, linear, mod, opsize, reg, rm } from "./decode";
@@ -14,9 +14,9 @@ import { mmxEmpty, mmxEnter } from "./x87";
 const ZERO: v128 = i64x2.splat(0);
 
 @inline function mmAddr(i: u32): usize { return cpu + CPU_FPU + FX_ST + (<usize>(i & 7) << 4); }
-@inline function mmGet(i: u32): u64 { return load<u64>(mmAddr(i)); }
+@inline export function mmGet(i: u32): u64 { return load<u64>(mmAddr(i)); }
 // Writing an MMX register sets the x87 exponent field to all ones, as the CPU does.
-function mmSet(i: u32, v: u64): void { store<u64>(mmAddr(i), v); store<u16>(mmAddr(i) + 8, 0xffff); }
+export function mmSet(i: u32, v: u64): void { store<u64>(mmAddr(i), v); store<u16>(mmAddr(i) + 8, 0xffff); }
 @inline function v(x: u64): v128 { return i64x2.replace_lane(ZERO, 0, x); }
 @inline function lo(x: v128): u64 { return i64x2.extract_lane(x, 0); }
 @inline function hi(x: v128): u64 { return i64x2.extract_lane(x, 1); }

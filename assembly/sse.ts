@@ -5,8 +5,8 @@
 import {
   CPU_FPU, FX_MXCSR, FX_XMM, MXCSR_MASK, REASON_GP, REASON_UD,
 } from "./layout";
-import { cpu, fault, mode64, rget, rget32, rget64, rset, rset32, rset64, stopped } from "./cpu";
-import { adMask, decodeModrm, ea, fetch8, linear, mod, opsize, opsizePrefix, reg, rep, rexPresent, rm } from "./decode";
+import { cpu, fault, invalidOpcode, mode64, rget, rget32, rget64, rset, rset32, rset64, stopped } from "./cpu";
+import { adMask, decodeModrm, ea, fetch8, linear, lockPrefix, mod, opsize, opsizePrefix, reg, rep, rexPresent, rm } from "./decode";
 import { rd128, rd16, rd32, rd64, rdN, wr128, wr32, wr64, wr8, wrN } from "./mem";
 import { sseFloat } from "./ssefp";
 import { isMmxOp, mmxOp } from "./mmx";
@@ -52,6 +52,7 @@ export function xstore(v: v128, aligned: bool): void {
 @inline function make64(lo: u64, hi: u64): v128 { return i64x2.replace_lane(i64x2.splat(lo), 1, hi); }
 
 export function sseOp(op: u32): void {
+  if (lockPrefix) { invalidOpcode(); return; } // none of these is lockable
   pfx = mandatoryPrefix();
   if ((pfx == PFX_NONE && isMmxOp(op)) || (op == 0xd6 && pfx >= PFX_F2)) { mmxOp(op, pfx); return; }
   if ((op >= 0x60 && op <= 0x7f && op != 0x77) || op >= 0xd0) {

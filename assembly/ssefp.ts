@@ -1,12 +1,14 @@
 // SSE/SSE2/SSE3 floating point: packed and scalar arithmetic, compares,
-// conversions, under MXCSR rounding control with its exception flags and
-// masks. Every lane goes through the soft-float (softfloat.ts), so results and
-// flags are exact; an unmasked exception leaves the destination unchanged and
-// stops with REASON_FPU (SIGFPE).
+// conversions (cvtpi2ps & co with MMX operands too), under MXCSR rounding
+// control with its exception flags and masks. Every lane goes through the
+// soft-float (softfloat.ts), so results and flags are exact; an unmasked
+// exception leaves the destination unchanged and stops with REASON_FPU (SIGFPE).
 import { REASON_FPU, REASON_UD } from "./layout";
 import { fault, rget, rset32, rset64, stopped } from "./cpu";
 import { decodeModrm, ea, fetch8, mod, opsize, reg, rm } from "./decode";
-import { rdN } from "./mem";
+import { rd64, rdN } from "./mem";
+import { mmGet, mmSet } from "./mmx";
+import { mmxEnter } from "./x87";
 import { AF, CF, OF, PF, SF, ZF, getFlags, setFlags } from "./flags";
 import { PFX_66, PFX_F2, PFX_F3, PFX_NONE, mxcsr, pfx, setMxcsr, xget, xmmAddr, xset, xsrc, xsrc32, xsrc64 } from "./sse";
 import {
@@ -20,14 +22,14 @@ const B: usize = memory.data(16);
 const OUT: usize = memory.data(16);
 
 // Start an instruction: rounding, DAZ and FTZ from MXCSR, no flags yet.
-function begin(): void {
+export function begin(): void {
   let m = mxcsr();
   setControls((m >> 13) & 3, (m & 0x40) != 0, (m & 0x8000) != 0 && (m & 0x800) != 0);
   setX87Nans(false);
 }
 
 // Record the flags; false (and #XM) if one of them is unmasked.
-function finish(): bool {
+export function finish(): bool {
   let m = mxcsr();
   setMxcsr(m | exc);
   if (exc & ~(m >> 7) & 0x3f) { fault(REASON_FPU); return false; }
@@ -43,8 +45,8 @@ function loadAB(dbl: bool, i: u32): void {
 // Each lane's flags are computed alone: a NaN operand or an invalid operation
 // or a zero divide takes precedence over a denormal operand: that lane raises no D.
 let laneSaved: u32 = 0;
-function laneBegin(): void { laneSaved = exc; clearExc(); }
-function laneEnd(): void {
+export function laneBegin(): void { laneSaved = exc; clearExc(); }
+export function laneEnd(): void {
   let e = exc;
   if ((e & (EX_I | EX_Z)) != 0 || aC == CLS_NAN || bC == CLS_NAN) e &= ~EX_D;
   clearExc();
@@ -121,8 +123,8 @@ export function sseFloat(op: u32): void {
     case 0x52: case 0x53: approximate(op); return;
     case 0x5a: convertFloat(); return;
     case 0x5b: case 0xe6: convertInt(op); return;
-    case 0x2a: fromGpr(); return;
-    case 0x2c: case 0x2d: toGpr(op == 0x2c); return;
+    case 0x2a: if (pfx < PFX_F2) fromMmx(); else fromGpr(); return;
+    case 0x2c: case 0x2d: if (pfx < PFX_F2) toMmx(op == 0x2c); else toGpr(op == 0x2c); return;
     case 0x2e: case 0x2f: compareFlags(op == 0x2f); return;
     case 0xc2: compareMask(); return;
     case 0x7c: case 0x7d: case 0xd0: horizontal(op); return;
@@ -227,9 +229,46 @@ function convertInt(op: u32): void {
   if (finish()) xset(reg, v128.load(OUT));
 }
 
+// cvtpi2ps / cvtpi2pd xmm, mm/m64: two int32. Only an MMX register source
+// switches the x87 state to MMX (tags valid, TOP 0), as on the CPU.
+function fromMmx(): void {
+  decodeModrm(0);
+  let v = mod == 3 ? mmGet(rm) : rd64(ea);
+  if (stopped) return;
+  if (mod == 3) mmxEnter();
+  begin();
+  let dbl = pfx == PFX_66;
+  v128.store(OUT, xget(reg));
+  for (let i: u32 = 0; i < 2; i++) {
+    let x = <i64><i32>(v >> (i << 5));
+    if (dbl) { fromInt(x, 53, F64_EMIN, F64_EMAX); store<u64>(OUT + (i << 3), pack64()); }
+    else { fromInt(x, 24, F32_EMIN, F32_EMAX); store<u32>(OUT + (i << 2), pack32()); }
+  }
+  if (finish()) xset(reg, v128.load(OUT));
+}
+
+// cvt(t)ps2pi mm, xmm/m64 and cvt(t)pd2pi mm, xmm/m128: two int32 into an MMX register.
+function toMmx(truncate: bool): void {
+  decodeModrm(0);
+  let dbl = pfx == PFX_66;
+  let b = dbl ? xsrc(true) : i64x2.splat(xsrc64());
+  if (stopped) return;
+  mmxEnter();
+  v128.store(B, b);
+  begin();
+  let mode = truncate ? RC_ZERO : rc;
+  let r: u64 = 0;
+  for (let i: u32 = 0; i < 2; i++) {
+    if (dbl) unpack64(load<u64>(B + (i << 3))); else unpack32(load<u32>(B + (i << 2)));
+    rToA();
+    r |= <u64><u32>toInt(32, mode) << (i << 5);
+  }
+  dropExc(EX_D); // conversions to integers raise no D
+  if (finish()) mmSet(reg, r);
+}
+
 // cvtsi2ss / cvtsi2sd xmm, r/m32 or r/m64.
 function fromGpr(): void {
-  if (pfx < PFX_F2) { fault(REASON_UD); return; } // cvtpi2ps/pd take MMX registers
   decodeModrm(0);
   let size: u32 = opsize == 8 ? 8 : 4;
   let v = mod == 3 ? rget(size, rm, false) : rdN(size, ea);
@@ -243,7 +282,6 @@ function fromGpr(): void {
 
 // cvt(t)ss2si / cvt(t)sd2si r32/r64, xmm/m.
 function toGpr(truncate: bool): void {
-  if (pfx < PFX_F2) { fault(REASON_UD); return; }
   decodeModrm(0);
   let dbl = pfx == PFX_F2;
   let v = dbl ? xsrc64() : <u64>xsrc32();

@@ -2,7 +2,7 @@
 // si_addr and the trap number and error code the sigcontext reports.
 import {
   CPU_FAULT_ADDR, CPU_FAULT_CODE, CPU_INSN_ADDR, REASON_BREAKPOINT, REASON_DE, REASON_FPU, REASON_GP,
-  REASON_PAGE_FAULT, REASON_UD,
+  REASON_PAGE_FAULT, REASON_UD, UD_INVALID,
 } from "../../../assembly/layout.js";
 import type { Kernel } from "../kernel.js";
 import type { Process } from "../process.js";
@@ -31,10 +31,11 @@ export function raiseFault(k: Kernel, p: Process, reason: number): void {
     case REASON_UD:
       if (inVdso(p.mm, at)) { // the vDSO's hypercall: the syscall in eax, untraced
         dispatchSyscall(k, p, false);
-        k.core.setIp(p.cpu, at + 2);
+        core.setIp(p.cpu, at + 2);
         return;
       }
-      reportUnsupported(k, p, at);
+      if (core.u32(p.cpu + CPU_FAULT_CODE) === UD_INVALID) core.setU32(p.cpu + CPU_FAULT_CODE, 0);
+      else reportUnsupported(k, p, at);
       info = { signo: SIGILL, code: ILL_ILLOPN, kind: "fault", addr: at, trapno: TRAP_UD };
       break;
     case REASON_DE:

@@ -356,6 +356,52 @@ function bits(F) {
   }
 }
 
+// BMI1, BMI2, tzcnt and crc32: VEX-encoded and f2/f3 0f38 general-register
+// instructions (AF and PF are undefined for the flag-setting ones).
+function bmi(F) {
+  const U = AF | PF;
+  const mem = (size, v) => { const m = M + F.below(0x100); return [`${SZ[size]} [${h(m)}]`, W(m, size, v)]; };
+  for (let i = 0; i < 48; i++) {
+    const [d, a, b] = F.regs(32, 3);
+    const va = F.val(32), vb = F.val(32);
+    const [mb, pb] = mem(32, vb), [ma, pa] = mem(32, va);
+    F.add('andn r32, r32, r32', `andn ${d}, ${a}, ${b}`, { set: [[a, va], [b, vb]], undef: U });
+    F.add('andn r32, r32, m32', `andn ${d}, ${a}, ${mb}`, { set: [[a, va]], mem: [pb], undef: U });
+    const ctl = F.below(2) ? F.below(40) | (F.below(40) << 8) : F.rand();
+    F.add('bextr r32, r32, r32', `bextr ${d}, ${a}, ${b}`, { set: [[a, va], [b, ctl]], undef: U | SF });
+    F.add('bextr r32, m32, r32', `bextr ${d}, ${ma}, ${b}`, { set: [[b, ctl]], mem: [pa], undef: U | SF });
+    for (const op of ['blsi', 'blsmsk', 'blsr']) {
+      F.add(`${op} r32, r32`, `${op} ${d}, ${a}`, { set: [[a, va]], undef: U });
+      F.add(`${op} r32, m32`, `${op} ${d}, ${ma}`, { mem: [pa], undef: U });
+    }
+    const idx = F.below(2) ? F.below(40) : F.rand();
+    F.add('bzhi r32, r32, r32', `bzhi ${d}, ${a}, ${b}`, { set: [[a, va], [b, idx]], undef: U });
+    for (const op of ['pdep', 'pext']) {
+      F.add(`${op} r32, r32, r32`, `${op} ${d}, ${a}, ${b}`, { set: [[a, va], [b, vb]] });
+      F.add(`${op} r32, r32, m32`, `${op} ${d}, ${a}, ${mb}`, { set: [[a, va]], mem: [pb] });
+    }
+    const cnt = F.below(2) ? F.below(40) : F.rand();
+    for (const op of ['sarx', 'shlx', 'shrx']) F.add(`${op} r32, r32, r32`, `${op} ${d}, ${a}, ${b}`, { set: [[a, va], [b, cnt]] });
+    F.add('rorx r32, r32, imm8', `rorx ${d}, ${a}, ${F.below(256)}`, { set: [[a, va]] });
+    F.add('mulx r32, r32, r32', `mulx ${d}, ${a}, ${b}`, { set: [['edx', F.val(32)], [b, vb]] });
+    F.add('mulx r32, r32, m32 (same destinations)', `mulx ${d}, ${d}, ${mb}`, { set: [['edx', F.val(32)]], mem: [pb] });
+    for (const size of [16, 32]) {
+      const [r1, r2] = F.regs(size, 2), v = F.below(4) ? F.val(size) : 0;
+      F.add(`tzcnt r${size}, r${size}`, `tzcnt ${r1}, ${r2}`, { set: [[r2, v]], undef: OF | SF | U });
+      const [mv, pv] = mem(size, v);
+      F.add(`tzcnt r${size}, m${size}`, `tzcnt ${r1}, ${mv}`, { mem: [pv], undef: OF | SF | U });
+    }
+    for (const size of [8, 16, 32]) {
+      const [r2] = F.regs(size, 1, [d]), v = F.val(size);
+      F.add(`crc32 r32, r${size}`, `crc32 ${d}, ${r2}`, { set: [[r2, v]] });
+      const [mv, pv] = mem(size, v);
+      F.add(`crc32 r32, m${size}`, `crc32 ${d}, ${mv}`, { mem: [pv] });
+    }
+  }
+  F.add('lock tzcnt: #UD', 'db 0xf0\ntzcnt eax, ecx', {});
+  F.add('andn with VEX.L1: #UD', 'db 0xc4, 0xe2, 0x74, 0xf2, 0xc2', {});
+}
+
 function xchg(F) {
   for (const size of [8, 16, 32]) {
     const S = SZ[size];
@@ -905,7 +951,7 @@ function fuzz(F) {
   }
 }
 
-export const FAMILIES = { alu, muldiv, shift, bits, xchg, movx, cond, lea, stack, loop, strings, flagops, bcd, misc, chains, fuzz };
+export const FAMILIES = { alu, muldiv, shift, bits, bmi, xchg, movx, cond, lea, stack, loop, strings, flagops, bcd, misc, chains, fuzz };
 
 export function generate(name) {
   const F = new Family(name);
