@@ -12,17 +12,7 @@ global __vdso_clock_gettime:function, __vdso_clock_gettime64:function
 global __vdso_clock_getres:function, __vdso_clock_getres_time64:function
 global __vdso_gettimeofday:function, __vdso_time:function, __vdso_getcpu:function
 
-%macro unless_vdso_clock 2
-    cmp %1, 11
-    je %%served
-    cmp %1, 7
-    ja %2
-    cmp %1, 2
-    je %2
-    cmp %1, 3
-    je %2
-%%served:
-%endmacro
+%include "vdso.inc"
 
 __kernel_vsyscall:
     int 0x80

@@ -14,40 +14,27 @@ global __vdso_time:function, time:function
 global __vdso_getcpu:function, getcpu:function
 global __vdso_clock_getres:function, clock_getres:function
 
-; Jumps to %2 unless the clock in %1 is one the vDSO serves itself:
-; REALTIME 0, MONOTONIC 1, MONOTONIC_RAW 4, REALTIME_COARSE 5,
-; MONOTONIC_COARSE 6, BOOTTIME 7, TAI 11.
-%macro unless_vdso_clock 2
-    cmp %1, 11
-    je %%served
-    cmp %1, 7
-    ja %2
-    cmp %1, 2
-    je %2
-    cmp %1, 3
-    je %2
-%%served:
+%include "vdso.inc"
+
+; clock_gettime/clock_getres (clock in edi): the hypercall for syscall %1 for
+; the vDSO's clocks, else a real syscall.
+%macro clock_function 1
+    mov eax, %1
+    unless_vdso_clock edi, %%syscall
+    ud2
+    ret
+%%syscall:
+    syscall
+    ret
 %endmacro
 
 __vdso_clock_gettime:
 clock_gettime:
-    mov eax, 228
-    unless_vdso_clock edi, .syscall
-    ud2
-    ret
-.syscall:
-    syscall
-    ret
+    clock_function 228
 
 __vdso_clock_getres:
 clock_getres:
-    mov eax, 229
-    unless_vdso_clock edi, .syscall
-    ud2
-    ret
-.syscall:
-    syscall
-    ret
+    clock_function 229
 
 __vdso_gettimeofday:
 gettimeofday:
