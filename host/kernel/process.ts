@@ -5,6 +5,7 @@ import type { FdTable } from "./fs/fdtable.js";
 import type { MemoryMap } from "./mm.js";
 import { SignalState } from "./signal/state.js";
 import { defaultLimits } from "./syscalls/info.js";
+import type { Tty } from "./tty/tty.js";
 
 export type ProcState = "runnable" | "blocked" | "stopped" | "zombie";
 
@@ -32,6 +33,7 @@ export class Process {
   vforkParent: Process | null = null; // suspended until this process execs or exits
   pgid: number;
   sid: number;
+  tty: Tty | null = null; // the controlling terminal (signal->tty)
   didExec = false; // since fork: setpgid on such a child fails with EACCES
   childSubreaper = false; // prctl(PR_SET_CHILD_SUBREAPER)
   dumpable = 1; // prctl(PR_SET_DUMPABLE)

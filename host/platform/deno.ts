@@ -51,7 +51,9 @@ interface DenoApi {
 }
 
 // ^C, ^\ and ^Z from the terminal, forwarded to the guest instead of acting on forkbox.
-const TERMINAL_SIGNALS: [string, number][] = [["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18]];
+const TERMINAL_SIGNALS: [string, number][] = [
+  ["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18], ["SIGWINCH", 28],
+];
 
 function deno(): DenoApi {
   return (globalThis as unknown as { Deno: DenoApi }).Deno;

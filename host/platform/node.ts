@@ -69,7 +69,9 @@ export function nodeFs(): HostFs {
 }
 
 // ^C, ^\ and ^Z from the terminal, forwarded to the guest instead of acting on forkbox.
-const TERMINAL_SIGNALS: [NodeJS.Signals, number][] = [["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18]];
+const TERMINAL_SIGNALS: [NodeJS.Signals, number][] = [
+  ["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18], ["SIGWINCH", 28],
+];
 
 // This Node process's own stdin, stdout and stderr.
 export function nodeStdio(): HostStdio {

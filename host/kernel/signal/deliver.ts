@@ -4,6 +4,8 @@
 import type { Kernel } from "../kernel.js";
 import type { Process } from "../process.js";
 import { interruptSyscall } from "../syscalls/dispatch.js";
+import { SIGSTOP } from "../signals.js";
+import { isOrphaned } from "../tty/session.js";
 import { setupFrame } from "./frame.js";
 import { IGNORE, STOP, deathStatus, defaultAction, forceSigsegv, killProcess, stopProcess } from "./send.js";
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, bit } from "./state.js";
@@ -20,6 +22,8 @@ export function deliverSignal(k: Kernel, p: Process): void {
     const d = defaultAction(sig);
     if (d === IGNORE) return;
     if (d === STOP) {
+      // A terminal stop (SIGTSTP, SIGTTIN, SIGTTOU) does nothing to an orphaned group: nobody could continue it.
+      if (sig !== SIGSTOP && isOrphaned(k, p.pgid)) return;
       if (p.restartSyscall) interrupt(k, p, null);
       stopProcess(k, p, sig);
       return;
