@@ -587,10 +587,10 @@ export class Kernel implements TtyHost {
     this.releaseMemory(p);
     if (vforkParent) this.wake(vforkParent);
     cancelRealTimer(p);
-    if (p.sid === p.pid) disassociate(this, p, true);
     p.state = "zombie";
     p.waitStatus = status;
     this.live--;
+    if (p.sid === p.pid) disassociate(this, p, true);
     const reaper = this.reaperFor(p);
     const children = [...p.children];
     p.children.clear();

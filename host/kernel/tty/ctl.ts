@@ -110,7 +110,7 @@ function setForeground(c: Ctx, tty: Tty, arg: number): number | typeof BLOCKED {
   // find_vpid, then session_of_pgrp: a group's leader or any process with that pid.
   const procs = [...k.procs.values()];
   const q = procs.find((x) => x.pgid === g) ?? procs.find((x) => x.pid === g);
-  if (!q || (g === 0 && p.sid !== 0)) return -ESRCH;
+  if (!q) return -ESRCH;
   if (q.sid !== p.sid) return -EPERM;
   tty.pgrp = g;
   return 0;

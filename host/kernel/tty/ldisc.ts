@@ -14,10 +14,12 @@ const SIGINT = 2, SIGQUIT = 3, SIGTSTP = 20;
 const EOF_MARK = -1; // an end-of-file (VEOF) in the input: ends a line, never read
 const ERASE = 0, WERASE = 1, KILL = 2;
 const BUF_SIZE = 4095; // N_TTY_BUF_SIZE - 1: input beyond it is dropped
+const SET_CANON_COLUMN = -2; // in the echo buffer: the line being edited starts at the current column
 
 // What the discipline needs from its terminal.
 export interface LdiscOwner {
   output(data: Uint8Array): void; // processed bytes to the device (screen, pty master)
+  flushOutput(): void; // drop output the device has not taken yet (an interrupt character)
   signal(sig: number): void; // to the foreground process group
   inputChanged(): void; // readers and pollers may go on
 }
@@ -32,6 +34,7 @@ export class LineDiscipline {
   private lnext = false;
   column = 0; // the output column, for tabs and erasing
   private canonColumn = 0; // the column where the line being edited starts
+  private echoes: number[] = []; // echo output of the input being received, sent when it is all in
 
   constructor(public termios: Termios, private owner: LdiscOwner) {}
 
@@ -98,6 +101,7 @@ export class LineDiscipline {
 
   receive(data: Uint8Array): void {
     for (const b of data) this.receiveChar(b);
+    this.flushEchoes();
     this.owner.inputChanged();
   }
 
@@ -117,8 +121,13 @@ export class LineDiscipline {
     if (t.lflag & ISIG) {
       const sig = this.special(c, VINTR) ? SIGINT : this.special(c, VQUIT) ? SIGQUIT : this.special(c, VSUSP) ? SIGTSTP : 0;
       if (sig) {
-        if (!(t.lflag & NOFLSH)) this.flushInput();
+        // isig: unless NOFLSH, pending echoes, unread output and the input all go.
         this.owner.signal(sig);
+        if (!(t.lflag & NOFLSH)) {
+          this.echoes = [];
+          this.owner.flushOutput();
+          this.flushInput();
+        }
         if (t.lflag & ECHO) this.echo([...this.echoForm(c)]);
         return;
       }
@@ -157,7 +166,7 @@ export class LineDiscipline {
     if (echo && t.lflag & ECHO) {
       if (c === 0x0a) this.echo([0x0a]);
       else {
-        if (this.buf.length === this.canonHead) this.canonColumn = this.column;
+        if (this.buf.length === this.canonHead) this.echoes.push(SET_CANON_COLUMN);
         this.echo([...this.echoForm(c)]);
       }
     }
@@ -237,10 +246,19 @@ export class LineDiscipline {
     for (let i = this.canonHead; i < this.buf.length; i++) this.echo(this.echoForm(this.buf[i]));
   }
 
-  // Echoes go through output processing (ONLCR even without OPOST, as n_tty's echo path does).
   private echo(bytes: number[]): void {
+    for (const c of bytes) this.echoes.push(c);
+  }
+
+  // Echoes go through output processing (ONLCR even without OPOST, as n_tty's echo path does).
+  private flushEchoes(): void {
+    if (!this.echoes.length) return;
     const out: number[] = [];
-    for (const c of bytes) this.outputChar(c, out);
+    for (const c of this.echoes) {
+      if (c === SET_CANON_COLUMN) this.canonColumn = this.column;
+      else this.outputChar(c, out);
+    }
+    this.echoes = [];
     this.owner.output(Uint8Array.from(out));
   }
 

@@ -32,6 +32,8 @@ export class PtySlave extends Tty {
     this.masterWaiters.wakeAll();
   }
 
+  flushOutput(): void { this.out.length = 0; }
+
   opened(): void { this.users++; this.everOpened = true; }
   closed(): void {
     if (--this.users === 0) this.masterWaiters.wakeAll();

@@ -35,6 +35,8 @@ export abstract class Tty implements LdiscOwner {
   // Processed output to the device (hostFd: which host stream, for the console).
   abstract output(data: Uint8Array, hostFd?: number): void;
 
+  flushOutput(): void {}
+
   signal(sig: number): void {
     if (this.pgrp !== null) this.host.signalGroup(this.pgrp, sig);
   }
