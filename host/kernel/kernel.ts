@@ -15,7 +15,7 @@ import { Process, ROOT_CREDENTIALS, type Credentials } from "./process.js";
 import { deliverSignal } from "./signal/deliver.js";
 import { raiseFault } from "./signal/fault.js";
 import { cancelRealTimer } from "./signal/itimer.js";
-import { childExited, killProcess, sendSignal } from "./signal/send.js";
+import { childExited, dieIfDoomed, killProcess, sendSignal } from "./signal/send.js";
 import { SI_KERNEL, SI_USER } from "./signal/siginfo.js";
 import { SIGCHLD, SIGKILL, killStatus } from "./signals.js";
 import { Tracer, type StraceSink } from "./strace/tracer.js";
@@ -360,6 +360,7 @@ export class Kernel implements TtyHost {
     let budget = this.slice;
     const core = this.core;
     while (budget > 0 && p.state === "runnable") {
+      if (dieIfDoomed(this, p)) break;
       if (p.restartSyscall) {
         // A woken syscall looks again first: a wait that can now complete does, signal or not.
         p.restartSyscall = false;

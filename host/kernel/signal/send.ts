@@ -39,6 +39,30 @@ export function killProcess(k: Kernel, t: Process, status: number): void {
   k.exit(t, status);
 }
 
+// A fatal signal (complete_signal's group exit): the process dies the next time it is
+// scheduled, as on Linux, where the sender usually runs on before the target has died
+// (a shell's wait4(WNOHANG) right after kill finds nothing yet). A process in an
+// uninterruptible wait (vfork's parent) dies at once.
+function doom(k: Kernel, t: Process, info: Siginfo, status: number): void {
+  if (t.state === "blocked" && !t.restartSyscall) {
+    k.tracer?.signal(t, info);
+    killProcess(k, t, status);
+    return;
+  }
+  if (t.doomed) return;
+  t.doomed = { info, status };
+  k.wake(t);
+}
+
+// The doomed process is scheduled: it dies now.
+export function dieIfDoomed(k: Kernel, t: Process): boolean {
+  const d = t.doomed;
+  if (!d) return false;
+  k.tracer?.signal(t, d.info);
+  killProcess(k, t, d.status);
+  return true;
+}
+
 export function sendSignal(k: Kernel, t: Process, info: Siginfo): void {
   const sig = info.signo;
   if (t.state === "zombie") return;
@@ -49,18 +73,17 @@ export function sendSignal(k: Kernel, t: Process, info: Siginfo): void {
   } else if (bit(sig) & STOP_SIGNALS) {
     s.discard(bit(SIGCONT));
   }
-  if (sig === SIGKILL) { killProcess(k, t, killStatus(SIGKILL)); return; }
+  if (sig === SIGKILL) { doom(k, t, info, killStatus(SIGKILL)); return; }
   const blocked = (s.blocked & bit(sig)) !== 0n;
   // Dropped or fatal at once: a tracer still sees the signal arrive (strace's "--- SIG ---").
   if (!blocked && ignored(t, sig)) {
     k.tracer?.signal(t, info);
     return;
   }
-  // A signal whose default action kills, and that nothing blocks, kills at once
-  // (a stopped process only once continued).
+  // A signal whose default action kills, and that nothing blocks, dooms the process
+  // (a stopped one only once continued).
   if (!blocked && t.state !== "stopped" && s.actions[sig].handler === SIG_DFL && defaultAction(sig) === TERMINATE) {
-    k.tracer?.signal(t, info);
-    killProcess(k, t, killStatus(sig));
+    doom(k, t, info, killStatus(sig));
     return;
   }
   s.enqueue(info);

@@ -310,7 +310,7 @@ export function ioctl(c: Ctx, fd: number, req: number, arg: number): SysResult {
     }
     default:
       if (f instanceof TtyFile) return ttyIoctl(c, f.tty, false, f.readable(), req, arg);
-      if (f instanceof PtyMaster) return f.ptyIoctl(req, arg, c.mem) ?? ttyIoctl(c, f.slave, true, true, req, arg);
+      if (f instanceof PtyMaster) return f.ptyIoctl(req, arg, c.mem) ?? ttyIoctl(c, f.slave, true, f.readable(), req, arg);
       return f.ioctl(req, arg, c.mem);
   }
 }

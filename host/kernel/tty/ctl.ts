@@ -181,7 +181,7 @@ export function ttyIoctl(c: Ctx, tty: Tty, viaMaster: boolean, readable: boolean
     case TIOCGSID:
       if (!mine || tty.session === null) return -ENOTTY;
       return mem.writeU32(arg, tty.session) ? 0 : -EFAULT;
-    case TIOCSCTTY: return viaMaster ? -EPERM : setControlling(c, tty, readable, arg);
+    case TIOCSCTTY: return setControlling(c, tty, readable, arg);
     case TIOCNOTTY:
       if (p.tty !== tty) return -ENOTTY;
       disassociate(k, p, false);
