@@ -92,7 +92,8 @@ export class Kernel implements TtyHost {
   private rng: number;
   readonly slice: number;
   readonly first: FirstPolicy;
-  private current: Process | null = null;
+  private current: Process | null = null; // the last process that ran (context switches)
+  running: Process | null = null; // the process in runProcess right now
   readonly tracer: Tracer | null;
   readonly stdin: StdinReader;
   readonly console: Console | null; // the host terminal, when stdio is one
@@ -357,6 +358,7 @@ export class Kernel implements TtyHost {
   private runProcess(p: Process): void {
     if (this.current !== p) this.stats.contextSwitches++;
     this.current = p;
+    this.running = p;
     let budget = this.slice;
     const core = this.core;
     while (budget > 0 && p.state === "runnable") {
@@ -380,6 +382,7 @@ export class Kernel implements TtyHost {
       this.interruptIfSignalled(p);
       if (this.yieldRequested) { this.yieldRequested = false; break; }
     }
+    this.running = null;
     if (p.state === "runnable") {
       p.involuntarySwitches++;
       this.enqueue(p);

@@ -123,7 +123,8 @@ export function nodeStdio(): HostStdio {
       if (raw && !hooked) {
         hooked = true;
         process.once("exit", restoreTerminal);
-        for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+        // SIGINT is not among them: at a raw terminal it can only come from kill(1), and goes to the guest.
+        for (const sig of ["SIGTERM", "SIGHUP"] as const) {
           process.once(sig, () => { restoreTerminal(); process.exit(128 + os.constants.signals[sig]); });
         }
       }

@@ -41,10 +41,11 @@ export function killProcess(k: Kernel, t: Process, status: number): void {
 
 // A fatal signal (complete_signal's group exit): the process dies the next time it is
 // scheduled, as on Linux, where the sender usually runs on before the target has died
-// (a shell's wait4(WNOHANG) right after kill finds nothing yet). A process in an
-// uninterruptible wait (vfork's parent) dies at once.
+// (a shell's wait4(WNOHANG) right after kill finds nothing yet). The running process
+// itself (its syscall never returns) and one in an uninterruptible wait (vfork's
+// parent) die at once.
 function doom(k: Kernel, t: Process, info: Siginfo, status: number): void {
-  if (t.state === "blocked" && !t.restartSyscall) {
+  if (t === k.running || (t.state === "blocked" && !t.restartSyscall)) {
     k.tracer?.signal(t, info);
     killProcess(k, t, status);
     return;

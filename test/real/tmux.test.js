@@ -1,0 +1,128 @@
+// Interactive use at a terminal: `forkbox /bin/bash` and native /bin/bash,
+// each in a tmux session of the same size, get the same keystrokes (a
+// pipeline, line editing, ^Z of a job, jobs, fg, ^C, cat in canonical mode,
+// a window resize, exit); their screens must match. After forkbox exits
+// (normally, when the guest is SIGKILLed, when forkbox gets SIGTERM) the
+// terminal's modes (stty -g) must be those it found. Not run without tmux
+// or /bin/bash.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ROOT } from "../kernel/helpers.js";
+
+const TMUX = "/usr/bin/tmux", BASH = "/bin/bash";
+const CLI = `${ROOT}dist/cli.js`;
+const SOCKET = `forkbox-test-${process.pid}`;
+const ENV = "env -i PATH=/usr/bin:/bin TERM=xterm LC_ALL=C HOME=/ PS1='$ '";
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function tmux(...args) {
+  const r = spawnSync(TMUX, ["-L", SOCKET, "-f", "/dev/null", ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`tmux ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// The screen without trailing blanks.
+const pane = (s) => tmux("capture-pane", "-p", "-t", s).replace(/[ \t]+$/gm, "").replace(/\n+$/, "");
+const lines = (p) => p.split("\n");
+const prompts = (n) => (p) => lines(p).filter((l) => /^\$( |$)/.test(l)).length >= n && lines(p).at(-1) === "$";
+const lastLine = (text) => (p) => lines(p).at(-1) === text;
+const shows = (text) => (p) => p.includes(text);
+
+async function until(s, done, what) {
+  for (let i = 0; i < 300; i++) {
+    const p = pane(s);
+    if (done(p)) return p;
+    await sleep(100);
+  }
+  throw new Error(`${s}: no ${what} after 30 s; the screen:\n${pane(s)}`);
+}
+
+// A session running bash (natively or under forkbox) between two stty -g snapshots.
+function start(name, dir, bash) {
+  const cmd = `stty -g > ${dir}/${name}.before; ${ENV} ${bash} --norc --noprofile; st=$?; ` +
+    `stty -g > ${dir}/${name}.after; echo "exited $st"; exec sleep 1000`;
+  tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", cmd);
+}
+
+const forkboxBash = `${process.execPath} ${CLI} ${BASH}`;
+
+// Each step: keys to send (tmux send-keys names), what the screen shows once it is done,
+// and how long to let it settle (a job must be running before ^Z or ^C reaches it).
+const STEPS = [
+  { keys: [], done: prompts(1), what: "first prompt" },
+  { keys: ["echo hello | tr a-z A-Z", "Enter"], done: prompts(2), what: "pipeline" },
+  { keys: ["echo abc", "BSpace", "d", "Enter"], done: prompts(3), what: "edited line" },
+  { keys: ["sleep 100", "Enter"], done: lastLine("$ sleep 100"), what: "sleep", settle: 1000 },
+  { keys: ["C-z"], done: prompts(4), what: "stopped job" },
+  { keys: ["jobs", "Enter"], done: prompts(5), what: "jobs" },
+  { keys: ["fg", "Enter"], done: lastLine("sleep 100"), what: "fg", settle: 1000 },
+  { keys: ["C-c"], done: prompts(6), what: "interrupted job" },
+  { keys: ["echo status $?", "Enter"], done: prompts(7), what: "status" },
+  { keys: ["cat", "Enter"], done: lastLine("$ cat"), what: "cat", settle: 500 },
+  { keys: ["lime", "BSpace", "BSpace", "ne one", "Enter"], done: shows("line one\nline one"), what: "cat's line" },
+  { keys: ["C-d"], done: prompts(8), what: "cat's end" },
+  { keys: ["stty size", "Enter"], done: prompts(9), what: "size" },
+  { resize: true, keys: ["stty size", "Enter"], done: prompts(10), what: "size after resize" },
+  { keys: ["exit", "Enter"], done: shows("exited 0"), what: "exit" },
+];
+
+async function play(s) {
+  for (const step of STEPS) {
+    if (step.resize) {
+      tmux("resize-window", "-t", s, "-x", "100", "-y", "30");
+      await sleep(500);
+    }
+    if (step.keys.length) tmux("send-keys", "-t", s, ...step.keys);
+    await until(s, step.done, step.what);
+    if (step.settle) await sleep(step.settle);
+  }
+  return pane(s);
+}
+
+const missing = [TMUX, BASH, CLI].filter((p) => !existsSync(p));
+if (missing.length) {
+  console.log(`test/real/tmux: not run here: ${missing.join(", ")} missing`);
+} else {
+  const dir = mkdtempSync(join(tmpdir(), "forkbox-tmux-"));
+  const modes = (name) => [readFileSync(`${dir}/${name}.before`, "utf8"), readFileSync(`${dir}/${name}.after`, "utf8")];
+
+  test.after(() => {
+    try { tmux("kill-server"); } catch { /* already gone */ }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("bash under forkbox shows what native bash shows for the same keystrokes", async () => {
+    start("native", dir, BASH);
+    start("forkbox", dir, forkboxBash);
+    const [want, got] = await Promise.all([play("native"), play("forkbox")]);
+    assert.is(got, want);
+    const [before, after] = modes("forkbox");
+    assert.is(after, before, "terminal modes after forkbox exited");
+  });
+
+  test("the terminal is restored when the guest is killed", async () => {
+    start("killed", dir, forkboxBash);
+    await until("killed", prompts(1), "prompt");
+    tmux("send-keys", "-t", "killed", "kill -9 $$", "Enter");
+    await until("killed", shows("exited 137"), "exit status 137");
+    const [before, after] = modes("killed");
+    assert.is(after, before);
+  });
+
+  test("the terminal is restored when forkbox gets SIGTERM", async () => {
+    start("term", dir, forkboxBash);
+    await until("term", prompts(1), "prompt");
+    const sh = tmux("display-message", "-p", "-t", "term", "#{pane_pid}").trim();
+    const node = readFileSync(`/proc/${sh}/task/${sh}/children`, "utf8").trim().split(/\s+/)[0];
+    process.kill(Number(node), "SIGTERM");
+    await until("term", shows("exited 143"), "exit status 143");
+    const [before, after] = modes("term");
+    assert.is(after, before);
+  });
+}
+
+test.run();
