@@ -23,14 +23,16 @@ const SHELLS = [
   ["bash", ["/bin/bash"]],
 ];
 
-// Scripts not every shell runs, and scripts run as another user (perl sets
-// the ids, then execs the shell, natively and under forkbox; that needs root).
+// Scripts not every shell runs, scripts run as another user (perl sets the
+// ids, then execs the shell, natively and under forkbox), and scripts whose
+// shell is pid 1 of a pid namespace (natively under unshare). Both need root.
 const SCRIPTS = {
   "ulimit.sh": { shells: ["busybox sh", "bash-static", "bash"] }, // dash has no ulimit -u
   // bash retries a failed fork for seconds, with output that depends on timing.
   "nproc.sh": { shells: ["busybox sh"], uid: 54321 },
+  "init.sh": { init: true },
 };
-const PERL = "/usr/bin/perl", SETSID = "/usr/bin/setsid";
+const PERL = "/usr/bin/perl", SETSID = "/usr/bin/setsid", UNSHARE = "/usr/bin/unshare";
 const asUser = (uid) => [PERL, "-e", 'my $u = shift; $( = $u; $) = "$u $u"; $< = $> = $u; exec @ARGV or die "exec: $!"', uid];
 
 const COREUTILS = [
@@ -50,8 +52,9 @@ function native(argv) {
   return { stdout: r.stdout, stderr: r.stderr, status: r.status ?? 128 };
 }
 
-function same(argv) {
-  const want = native(argv);
+// nativePrefix runs only natively (unshare makes the shell pid 1 there; under forkbox it is).
+function same(argv, nativePrefix = []) {
+  const want = native([...nativePrefix, ...argv]);
   const got = forkbox(argv, { cwd: HERE, env: ENV });
   assert.is(got.stdout, want.stdout);
   assert.is(got.stderr, want.stderr);
@@ -65,12 +68,14 @@ for (const [name, argv] of SHELLS) {
   for (const s of scripts) {
     const rule = SCRIPTS[s] ?? {};
     if (rule.shells && !rule.shells.includes(name)) continue;
-    if (rule.uid !== undefined && (process.getuid() !== 0 || !existsSync(PERL))) {
-      notRun.push(`${name} ${s}: needs root and ${PERL} to run as uid ${rule.uid}`);
+    const needs = rule.uid !== undefined ? PERL : rule.init ? UNSHARE : null;
+    if (needs && (process.getuid() !== 0 || !existsSync(needs))) {
+      notRun.push(`${name} ${s}: needs root and ${needs}`);
       continue;
     }
     const prefix = rule.uid === undefined ? [] : asUser(String(rule.uid));
-    test(`${name} ${s} prints what it prints natively`, () => same([...prefix, ...argv, `scripts/${s}`]));
+    const nativePrefix = rule.init ? [UNSHARE, "--pid", "--fork", "--kill-child"] : [];
+    test(`${name} ${s} prints what it prints natively`, () => same([...prefix, ...argv, `scripts/${s}`], nativePrefix));
   }
 }
 for (const [prog, args] of COREUTILS) {

@@ -7,7 +7,7 @@ import { interruptSyscall } from "../syscalls/dispatch.js";
 import { SIGSTOP } from "../signals.js";
 import { isOrphaned } from "../tty/session.js";
 import { setupFrame } from "./frame.js";
-import { IGNORE, STOP, deathStatus, defaultAction, forceSigsegv, killProcess, stopProcess } from "./send.js";
+import { IGNORE, STOP, deathStatus, defaultAction, forceSigsegv, initIgnores, killProcess, stopProcess } from "./send.js";
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, bit } from "./state.js";
 
 export function deliverSignal(k: Kernel, p: Process): void {
@@ -19,6 +19,7 @@ export function deliverSignal(k: Kernel, p: Process): void {
   const act = s.actions[sig];
   if (act.handler === SIG_IGN) return;
   if (act.handler === SIG_DFL) {
+    if (initIgnores(p, info)) return; // blocked while sent, unblocked since: still not for init
     const d = defaultAction(sig);
     if (d === IGNORE) return;
     if (d === STOP) {

@@ -27,6 +27,14 @@ export function deathStatus(p: Process, sig: number): number {
   return killStatus(sig, defaultAction(sig) === CORE && p.limits[RLIMIT_CORE][0] !== 0);
 }
 
+// pid 1 is the init of the guest's pid namespace (SIGNAL_UNKILLABLE): a signal from a
+// process inside it that would take its default action is dropped, SIGKILL and SIGSTOP
+// included. Signals from outside (the host, the terminal) and the kernel's own go through.
+export function initIgnores(t: Process, info: Siginfo): boolean {
+  return t.pid === 1 && !t.parent && (info.pid ?? 0) > 0 && (info.kind === "kill" || info.kind === "rt") &&
+    t.sig.actions[info.signo].handler === SIG_DFL;
+}
+
 function ignored(t: Process, sig: number): boolean {
   const h = t.sig.actions[sig].handler;
   return h === SIG_IGN || (h === SIG_DFL && defaultAction(sig) === IGNORE);
@@ -74,13 +82,13 @@ export function sendSignal(k: Kernel, t: Process, info: Siginfo): void {
   } else if (bit(sig) & STOP_SIGNALS) {
     s.discard(bit(SIGCONT));
   }
-  if (sig === SIGKILL) { doom(k, t, info, killStatus(SIGKILL)); return; }
   const blocked = (s.blocked & bit(sig)) !== 0n;
   // Dropped or fatal at once: a tracer still sees the signal arrive (strace's "--- SIG ---").
-  if (!blocked && ignored(t, sig)) {
+  if (!blocked && (ignored(t, sig) || initIgnores(t, info))) {
     k.tracer?.signal(t, info);
     return;
   }
+  if (sig === SIGKILL) { doom(k, t, info, killStatus(SIGKILL)); return; }
   // A signal whose default action kills, and that nothing blocks, dooms the process
   // (a stopped one only once continued).
   if (!blocked && t.state !== "stopped" && s.actions[sig].handler === SIG_DFL && defaultAction(sig) === TERMINATE) {
