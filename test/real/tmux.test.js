@@ -2,8 +2,9 @@
 // each in a tmux session of the same size, get the same keystrokes (a
 // pipeline, line editing, ^Z of a job, jobs, fg, ^C, cat in canonical mode,
 // a window resize, exit); their screens must match. After forkbox exits
-// (normally, when the guest is SIGKILLed, when forkbox gets SIGTERM) the
-// terminal's modes (stty -g) must be those it found. Not run without tmux
+// (normally, when the guest is SIGKILLed, when forkbox gets SIGTERM) and
+// while ^Z has it stopped as a job of the host's shell, the terminal's modes
+// (stty -g) must be those it found. Not run without tmux
 // or /bin/bash.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -41,9 +42,9 @@ async function until(s, done, what) {
   throw new Error(`${s}: no ${what} after 30 s; the screen:\n${pane(s)}`);
 }
 
-// A session running bash (natively or under forkbox) between two stty -g snapshots.
-function start(name, dir, bash) {
-  const cmd = `stty -g > ${dir}/${name}.before; ${ENV} ${bash} --norc --noprofile; st=$?; ` +
+// A session running a program (bash, natively or under forkbox) between two stty -g snapshots.
+function start(name, dir, prog, args = "--norc --noprofile") {
+  const cmd = `stty -g > ${dir}/${name}.before; ${ENV} ${prog} ${args}; st=$?; ` +
     `stty -g > ${dir}/${name}.after; echo "exited $st"; exec sleep 1000`;
   tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", cmd);
 }
@@ -104,11 +105,30 @@ if (missing.length) {
     assert.is(after, before, "terminal modes after forkbox exited");
   });
 
-  test("the terminal is restored when the guest is killed", async () => {
-    start("killed", dir, forkboxBash);
-    await until("killed", prompts(1), "prompt");
-    tmux("send-keys", "-t", "killed", "kill -9 $$", "Enter");
-    await until("killed", shows("exited 137"), "exit status 137");
+  test("^Z stops forkbox as a job of the host's shell, with the terminal restored; fg resumes it", async () => {
+    tmux("new-session", "-d", "-s", "host", "-x", "250", "-y", "24", `${ENV} ${BASH} --norc --noprofile`);
+    await until("host", prompts(1), "host prompt");
+    const keys = async (text, done, what) => { tmux("send-keys", "-t", "host", ...text); await until("host", done, what); };
+    await keys([`stty -g > ${dir}/job.before; ${process.execPath} ${CLI} /bin/cat`, "Enter"], lastLine(`$ stty -g > ${dir}/job.before; ${process.execPath} ${CLI} /bin/cat`), "cat");
+    await sleep(1000);
+    await keys(["abc", "Enter"], shows("abc\nabc"), "cat's echo and output");
+    await keys(["C-z"], prompts(2), "forkbox stopped");
+    await keys([`stty -g > ${dir}/job.stopped; fg`, "Enter"], lastLine(`${process.execPath} ${CLI} /bin/cat`), "fg");
+    await sleep(1000);
+    await keys(["xyz", "Enter"], shows("xyz\nxyz"), "cat's echo and output after fg");
+    await keys(["C-d"], prompts(3), "cat's end");
+    await keys([`stty -g > ${dir}/job.after`, "Enter"], prompts(4), "stty");
+    const screen = pane("host");
+    assert.match(screen, /\^Z\n\[1\]\+ +Stopped +\S+ \S+ \/bin\/cat\n/);
+    const read = (n) => readFileSync(`${dir}/job.${n}`, "utf8");
+    assert.is(read("stopped"), read("before"), "modes while forkbox is stopped");
+    assert.is(read("after"), read("before"), "modes after");
+  });
+
+  // (pid 1 is the guest's init, which ignores kill -9 from inside: this one divides by zero.)
+  test("the terminal is restored when the guest dies by a signal", async () => {
+    start("killed", dir, `${process.execPath} ${CLI}`, `${ROOT}test/fixtures/bin/i386/trap_div0`);
+    await until("killed", shows("exited 136"), "exit status 136");
     const [before, after] = modes("killed");
     assert.is(after, before);
   });
