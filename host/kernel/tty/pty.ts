@@ -7,6 +7,7 @@ import { BLOCKED, OpenFile, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, Wa
   type ReadResult } from "../fs/file.js";
 import { S_IFCHR, type Node } from "../fs/node.js";
 import { DeviceNode, SynthDir, type SynthChildren } from "../fs/synth.js";
+import type { GuestMemory } from "../../core/memory.js";
 import { Termios } from "./termios.js";
 import { Tty, TtyFile, type TtyHost } from "./tty.js";
 
@@ -67,8 +68,7 @@ export class PtyMaster extends OpenFile {
   }
   subscribe(fn: () => void): () => void { return this.slave.masterWaiters.add(fn); }
   // The pty's own ioctls; terminal ioctls go to the slave (tty/ctl.ts).
-  ptyIoctl(req: number, arg: number, mem: { u32(a: number): number | null; writeU32(a: number, v: number): boolean }):
-    number | null {
+  ptyIoctl(req: number, arg: number, mem: GuestMemory): number | null {
     switch (req) {
       case TIOCGPTN: return mem.writeU32(arg, this.slave.index) ? 0 : -EFAULT;
       case TIOCSPTLCK: {

@@ -3,6 +3,7 @@
 // and the open files of its terminal side. The host console (console.ts)
 // and pty slaves (pty.ts) are both one of these; they differ only in where
 // output goes and where input comes from.
+import { EIO } from "../errno.js";
 import type { HostStat } from "../../platform/platform.js";
 import { OpenFile, POLLHUP, POLLIN, POLLOUT, POLLRDNORM, POLLWRNORM, WaitQueue, type IoResult } from "../fs/file.js";
 import { S_IFCHR } from "../fs/node.js";
@@ -65,12 +66,13 @@ export abstract class Tty implements LdiscOwner {
 // through tty/ctl.ts, which knows the calling process; these methods are
 // what other paths (poll, fstat, FIONREAD) see.
 export class TtyFile extends OpenFile {
-  constructor(flags: number, readonly tty: Tty, readonly hostFd = 1) {
+  // hostFd: the host stream a console file writes to (stdout or stderr); else the console's own.
+  constructor(flags: number, readonly tty: Tty, readonly hostFd?: number) {
     super(flags, tty.path);
     tty.opened();
   }
   write(data: Uint8Array): IoResult {
-    if (this.tty.hungUp) return -5; // EIO
+    if (this.tty.hungUp) return -EIO;
     this.tty.output(this.tty.ldisc.process(data), this.hostFd);
     return data.length;
   }
