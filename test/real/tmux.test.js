@@ -133,6 +133,17 @@ if (missing.length) {
     assert.is(after, before);
   });
 
+  test("^C ends a program that is pid 1, and the terminal is restored", async () => {
+    start("intr", dir, `${process.execPath} ${CLI}`, "/bin/cat");
+    await sleep(1000);
+    tmux("send-keys", "-t", "intr", "typed");
+    await until("intr", shows("typed"), "echo");
+    tmux("send-keys", "-t", "intr", "C-c");
+    await until("intr", shows("typed^Cexited 130"), "^C echoed and exit status 130");
+    const [before, after] = modes("intr");
+    assert.is(after, before);
+  });
+
   test("the terminal is restored when forkbox gets SIGTERM", async () => {
     start("term", dir, forkboxBash);
     await until("term", prompts(1), "prompt");
