@@ -111,7 +111,7 @@ export class Kernel implements TtyHost {
     this.rng = (options.seed ?? 1) >>> 0 || 1;
     this.stdin = new StdinReader(platform, this.output, () => this.hostPending());
     const ttyFd = [1, 2, 0].find((fd) => platform.isatty(fd));
-    this.console = ttyFd === undefined ? null : new Console(this, this.output, platform, ttyFd);
+    this.console = ttyFd === undefined ? null : new Console(this, this.output, platform, ttyFd, () => this.takeTerminal());
     this.ptys = new Ptys(this, (t) => hangup(this, t));
     this.root = options.root ?? "/";
     const vfs = buildVfs(platform, this.root, options.mounts ?? [], () => this.procs,
@@ -291,10 +291,26 @@ export class Kernel implements TtyHost {
   private terminalSignal(sig: number): void {
     const con = this.console;
     if (sig === SIGWINCH_HOST) { con?.refreshSize(); return; }
-    if (sig === SIGCONT_HOST && con) this.platform.setRawMode(true);
+    if (sig === SIGCONT_HOST && con) {
+      if (this.pumping) this.platform.setRawMode(true);
+      else if (this.platform.isForeground()) this.takeTerminal();
+    }
     const fg = con ? con.pgrp : this.init?.pgid;
     if (fg !== null && fg !== undefined) this.signalGroup(fg, sig);
     this.hostWake?.();
+  }
+
+  // The host terminal becomes the console's: raw, and read continuously. At once when
+  // forkbox is in the foreground; from the background only once the guest reads it
+  // (the host then stops forkbox with SIGTTIN or SIGTTOU, as it would the program).
+  private pumping = false;
+  private inRun = false; // run() is going on
+  private takeTerminal(): void {
+    const con = this.console;
+    if (!con || this.pumping || !this.inRun || !this.platform.isatty(0)) return;
+    this.pumping = true;
+    this.platform.setRawMode(true);
+    void con.pump(() => !this.inRun, () => { hangup(this, con); this.hostWake?.(); });
   }
 
   // At a terminal, a guest that is stopped as a whole stops forkbox, as the shell's job,
@@ -304,7 +320,7 @@ export class Kernel implements TtyHost {
     const live = [...this.procs.values()].filter((t) => t.state !== "zombie");
     if (live.length === 0 || !live.every((t) => t.state === "stopped")) return;
     this.output.flush();
-    if (this.console) this.platform.setRawMode(false);
+    if (this.pumping) this.platform.setRawMode(false);
     this.platform.stopSelf();
   }
 
@@ -312,12 +328,9 @@ export class Kernel implements TtyHost {
   async run(): Promise<number> {
     const stopListening = this.platform.onTerminalSignal((sig) => this.terminalSignal(sig));
     this.atTerminal = stopListening !== null;
-    let running = true;
+    this.inRun = true;
     const con = this.console;
-    if (con && this.platform.isatty(0)) {
-      this.platform.setRawMode(true);
-      void con.pump(() => !running, () => { hangup(this, con); this.hostWake?.(); });
-    }
+    if (con && this.platform.isForeground()) this.takeTerminal();
     let lastYield = Date.now();
     let slices = 0;
     while (this.live > 0) {
@@ -348,10 +361,10 @@ export class Kernel implements TtyHost {
         lastYield = Date.now();
       }
     }
-    running = false;
+    this.inRun = false;
     stopListening?.();
     this.output.flush();
-    if (con) this.platform.setRawMode(false);
+    if (this.pumping) this.platform.setRawMode(false);
     return this.init?.waitStatus ?? 0;
   }
 

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import { randomFillSync } from "node:crypto";
 import { attempt, errnoOf } from "./errno-codes.js";
 import { longTimer } from "./web.js";
-import { assemblePlatform, type HostFs, type HostServices, type HostStat, type HostStdio, type Platform } from "./platform.js";
+import { assemblePlatform, inForeground, type HostFs, type HostServices, type HostStat, type HostStdio, type Platform } from "./platform.js";
 
 // Host terminal state changed by setRawMode, restored however forkbox exits.
 let rawSet = false;
@@ -130,6 +130,9 @@ export function nodeStdio(): HostStdio {
       }
       process.stdin.setRawMode(raw);
       rawSet = raw;
+    },
+    isForeground() {
+      try { return inForeground(fs.readFileSync("/proc/self/stat", "utf8")); } catch { return true; }
     },
     onTerminalSignal(fn) {
       if (!tty.isatty(0)) return null;

@@ -11,10 +11,14 @@ import { Tty, type TtyHost } from "./tty.js";
 const CONSOLE_RDEV = (5 << 8) | 1;
 
 export class Console extends Tty {
-  constructor(host: TtyHost, private out: HostOutput, private platform: Platform, readonly outFd: number) {
+  // wanted: a guest waits for input (start reading the host terminal, if not yet).
+  constructor(host: TtyHost, private out: HostOutput, private platform: Platform, readonly outFd: number,
+    private wanted: () => void) {
     super(host, Termios.standard(true), "/dev/console", CONSOLE_RDEV);
     this.refreshSize();
   }
+
+  wantInput(): void { this.wanted(); }
 
   output(data: Uint8Array, hostFd = this.outFd): void {
     if (data.length) this.out.write(hostFd === 0 ? this.outFd : hostFd, data);

@@ -37,6 +37,7 @@ export abstract class Tty implements LdiscOwner {
   abstract output(data: Uint8Array, hostFd?: number): void;
 
   flushOutput(): void {}
+  wantInput(): void {} // a reader or poller waits
 
   signal(sig: number): void {
     if (this.pgrp !== null) this.host.signalGroup(this.pgrp, sig);
@@ -83,7 +84,10 @@ export class TtyFile extends OpenFile {
     if (this.tty.hungUp) return POLLIN | POLLRDNORM | POLLOUT | POLLWRNORM | POLLHUP;
     return POLLOUT | POLLWRNORM | (this.tty.ldisc.readable() ? POLLIN | POLLRDNORM : 0);
   }
-  subscribe(fn: () => void): () => void { return this.tty.waiters.add(fn); }
+  subscribe(fn: () => void): () => void {
+    this.tty.wantInput();
+    return this.tty.waiters.add(fn);
+  }
   reopen(flags: number): OpenFile { return new TtyFile(flags, this.tty, this.hostFd); }
   release(): void { this.tty.closed(); }
 }
