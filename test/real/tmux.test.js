@@ -1,7 +1,8 @@
 // Interactive use at a terminal: `forkbox /bin/bash` and native /bin/bash,
 // each in a tmux session of the same size, get the same keystrokes (a
 // pipeline, line editing, ^Z of a job, jobs, fg, ^C, cat in canonical mode,
-// a window resize, exit); their screens must match. After forkbox exits
+// a window resize, exit); their screens must match. forkbox in the background
+// of the host's shell runs on untouched. After forkbox exits
 // (normally, when the guest is SIGKILLed, when forkbox gets SIGTERM) and
 // while ^Z has it stopped as a job of the host's shell, the terminal's modes
 // (stty -g) must be those it found. Not run without tmux
@@ -123,6 +124,18 @@ if (missing.length) {
     const read = (n) => readFileSync(`${dir}/job.${n}`, "utf8");
     assert.is(read("stopped"), read("before"), "modes while forkbox is stopped");
     assert.is(read("after"), read("before"), "modes after");
+  });
+
+  test("forkbox as a background job of the host's shell runs on without touching the terminal", async () => {
+    tmux("new-session", "-d", "-s", "bg", "-x", "250", "-y", "24", `${ENV} ${BASH} --norc --noprofile`);
+    await until("bg", prompts(1), "host prompt");
+    tmux("send-keys", "-t", "bg", `${process.execPath} ${CLI} /bin/sh -c 'sleep 1; echo $((6 * 7)) done' &`, "Enter");
+    await until("bg", shows("42 done"), "the job's output");
+    await sleep(500);
+    tmux("send-keys", "-t", "bg", "jobs; echo listed", "Enter");
+    const screen = await until("bg", (p) => shows("\nlisted")(p) && lastLine("$")(p), "jobs");
+    assert.match(screen, /\[1\]\+ +Done +\S+ \S+ \/bin\/sh/, screen);
+    assert.not.match(screen, /Stopped/);
   });
 
   // (pid 1 is the guest's init, which ignores kill -9 from inside: this one divides by zero.)
