@@ -1,12 +1,12 @@
 // Interactive use at a terminal: `forkbox /bin/bash` and native /bin/bash,
 // each in a tmux session of the same size, get the same keystrokes (a
 // pipeline, line editing, ^Z of a job, jobs, fg, ^C, cat in canonical mode,
-// a window resize, exit); their screens must match. forkbox in the background
-// of the host's shell runs on untouched. After forkbox exits
-// (normally, when the guest is SIGKILLed, when forkbox gets SIGTERM) and
-// while ^Z has it stopped as a job of the host's shell, the terminal's modes
-// (stty -g) must be those it found. Not run without tmux
-// or /bin/bash.
+// a window resize, exit); their screens must match. forkbox in the
+// background of the host's shell runs on untouched. After forkbox exits
+// (normally, on ^C, when the guest dies by a signal, when forkbox gets
+// SIGTERM) and while ^Z has it stopped as a job of the host's shell, the
+// terminal's modes (stty -g) must be those it found. Not run without tmux or
+// /bin/bash.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
