@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 const common = {
   bundle: true,
   format: "esm",
-  loader: { ".wasm": "binary" },
+  loader: { ".wasm": "binary", ".so": "binary" },
   sourcemap: true,
   logLevel: "warning",
   metafile: true,

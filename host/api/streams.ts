@@ -60,6 +60,7 @@ export class StreamStdio implements HostStdio {
   }
 
   isatty(): boolean { return false; }
+  isForeground(): boolean { return false; } // no terminal at all
   setRawMode(): void { /* streams have no terminal modes */ }
   onTerminalSignal(): null { return null; } // no terminal sends job-control keys
   stopSelf(): void { /* there is no host job to stop */ }

@@ -8,7 +8,7 @@ import type { HostSystem, Platform } from "../platform/platform.js";
 import { parseElf } from "./elf.js";
 import { E2BIG, EACCES, EAGAIN, ENOEXEC, ELOOP } from "./errno.js";
 import { FdTable } from "./fs/fdtable.js";
-import { HostOutput, StdioFile, HostTerminal, StdinReader, STDIO_FLAGS } from "./fs/stdio.js";
+import { HostOutput, StdioFile, StdinReader, STDIO_FLAGS } from "./fs/stdio.js";
 import { buildVfs, findProgram, guestCwd, type MountSpec } from "./fs/setup.js";
 import type { Vfs } from "./fs/vfs.js";
 import { buildImage } from "./loader.js";
@@ -16,12 +16,16 @@ import { Process, ROOT_CREDENTIALS, type Credentials } from "./process.js";
 import { deliverSignal } from "./signal/deliver.js";
 import { raiseFault } from "./signal/fault.js";
 import { cancelRealTimer } from "./signal/itimer.js";
-import { childExited, killProcess, sendSignal } from "./signal/send.js";
+import { childExited, dieIfDoomed, killProcess, sendSignal } from "./signal/send.js";
 import { SI_KERNEL, SI_USER } from "./signal/siginfo.js";
 import { SIGCHLD, SIGKILL, killStatus } from "./signals.js";
 import { Tracer, type StraceSink } from "./strace/tracer.js";
 import { dispatchSyscall } from "./syscalls/dispatch.js";
 import { releaseMappings } from "./syscalls/mem.js";
+import { Console } from "./tty/console.js";
+import { Ptys } from "./tty/pty.js";
+import { disassociate, hangup, killOrphanedPgrp, setCtty } from "./tty/session.js";
+import { TtyFile, type TtyHost } from "./tty/tty.js";
 
 export type FirstPolicy = "parent" | "child" | "random";
 
@@ -57,6 +61,7 @@ export interface KernelStats {
 
 const S_IFMT = 0o170000, S_IFREG = 0o100000;
 const TTY_FDS = [0, 1, 2];
+const SIGCONT_HOST = 18, SIGWINCH_HOST = 28; // host signals the terminal handler also receives
 const MAX_BINFMT_DEPTH = 5; // exec_binprm: a script may name a script, five deep, then ELOOP
 const MAX_ARG_STRLEN = 32 * 4096; // one argument or environment string, with its NUL
 const ARG_MAX = 32 * 4096; // the smallest room for strings, whatever RLIMIT_STACK says
@@ -69,7 +74,7 @@ const ORPHAN_GRACE = 50_000_000;
 // What execve found at a path: its resolved guest path and the file's bytes.
 export interface ExecFile { path: string; file: Uint8Array; }
 
-export class Kernel {
+export class Kernel implements TtyHost {
   readonly output: HostOutput;
   readonly procs = new Map<number, Process>();
   readonly stats: KernelStats = { processes: 0, execs: 0, contextSwitches: 0, parentRanFirst: 0, childRanFirst: 0 };
@@ -88,10 +93,12 @@ export class Kernel {
   private rng: number;
   readonly slice: number;
   readonly first: FirstPolicy;
-  private current: Process | null = null;
+  private current: Process | null = null; // the last process that ran (context switches)
+  running: Process | null = null; // the process in runProcess right now
   readonly tracer: Tracer | null;
   readonly stdin: StdinReader;
-  readonly terminal: HostTerminal;
+  readonly console: Console | null; // the host terminal, when stdio is one
+  readonly ptys: Ptys;
   readonly system: HostSystem; // uname's names
   readonly vfs: Vfs;
   private readonly root: string;
@@ -105,24 +112,43 @@ export class Kernel {
     this.maxProcs = options.maxProcs ?? Infinity;
     this.rng = (options.seed ?? 1) >>> 0 || 1;
     this.stdin = new StdinReader(platform, this.output, () => this.hostPending());
-    this.terminal = new HostTerminal(platform);
+    const ttyFd = [1, 2, 0].find((fd) => platform.isatty(fd));
+    this.console = ttyFd === undefined ? null : new Console(this, this.output, platform, ttyFd, () => this.takeTerminal());
+    this.ptys = new Ptys(this, (t) => hangup(this, t));
     this.system = platform.system?.() ?? FORKBOX_SYSTEM;
     this.root = options.root ?? "/";
-    const vfs = buildVfs(platform, this.root, options.mounts ?? [], () => this.procs, (flags) => this.openTty(flags));
+    const vfs = buildVfs(platform, this.root, options.mounts ?? [], () => this.procs,
+      { tty: (flags, pid) => this.openTty(flags, pid), console: (flags) => this.openConsole(flags), ptys: this.ptys });
     if (typeof vfs === "string") throw new Error(vfs);
     this.vfs = vfs;
     this.tracer = options.strace ? new Tracer(core, options.strace) : null;
   }
 
-  // One of the host's stdio streams as an open file.
-  stdio(fd: number, flags = STDIO_FLAGS[fd]): StdioFile {
-    return new StdioFile(flags, fd, this.platform, this.output, this.stdin, this.terminal);
+  // One of the host's stdio streams as an open file: the console where it is a terminal.
+  stdio(fd: number, flags = STDIO_FLAGS[fd]): StdioFile | TtyFile {
+    if (this.console && this.platform.isatty(fd)) return new TtyFile(flags, this.console, fd);
+    return new StdioFile(flags, fd, this.platform, this.output, this.stdin);
   }
 
-  // /dev/tty: the host terminal, if stdio is one.
-  private openTty(flags: number): StdioFile | null {
-    const fd = TTY_FDS.find((n) => this.platform.isatty(n));
-    return fd === undefined ? null : this.stdio(fd, flags);
+  // /dev/tty: the caller's controlling terminal (ENXIO without one).
+  private openTty(flags: number, pid: number): TtyFile | null {
+    const tty = this.procs.get(pid)?.tty;
+    return tty ? new TtyFile(flags, tty) : null;
+  }
+
+  private openConsole(flags: number): TtyFile | null {
+    return this.console ? new TtyFile(flags, this.console) : null;
+  }
+
+  // kill_pgrp from the kernel (terminal keys, job-control checks, hangups, orphaned groups).
+  signalGroup(pgid: number, sig: number): void {
+    for (const t of [...this.procs.values()]) if (t.pgid === pgid) this.signalProcess(t, sig);
+  }
+
+  signalProcess(t: Process, sig: number): void {
+    if (t.state === "zombie") return;
+    sendSignal(this, t, { signo: sig, code: SI_KERNEL, kind: "kernel" });
+    this.hostWake?.();
   }
 
   log(msg: string): void {
@@ -142,6 +168,7 @@ export class Kernel {
     if (err) return err;
     // Its group and session lie outside the guest, as for init in a new pid namespace: both read as 0.
     p.pgid = p.sid = 0;
+    if (this.console) setCtty(p, this.console);
     this.init = p;
     this.tracer?.spawned(p, path, argv);
     this.addProcess(p);
@@ -260,22 +287,43 @@ export class Kernel {
   // Whether ^C and friends can arrive from a host terminal (then nothing is a deadlock).
   private atTerminal = false;
 
-  // ^C, ^\\, ^Z (and the host's SIGCONT after it) go to the guest's foreground process
-  // group, pid 1's.
+  // Signals the host process gets as a job of the host's shell: SIGINT, SIGQUIT and SIGTSTP
+  // sent to it (its terminal is raw, so keys arrive as input) go to the guest's foreground
+  // group, as the console's keys do; SIGCONT resumes it after stopWithGuest; SIGWINCH is a
+  // resize of the console.
   private terminalSignal(sig: number): void {
-    const fg = this.init?.pgid;
-    for (const t of this.procs.values()) {
-      if (t.pgid === fg && t.state !== "zombie") sendSignal(this, t, { signo: sig, code: SI_KERNEL, kind: "kernel" });
+    const con = this.console;
+    if (sig === SIGWINCH_HOST) { con?.refreshSize(); return; }
+    if (sig === SIGCONT_HOST && con) {
+      if (this.pumping) this.platform.setRawMode(true);
+      else if (this.platform.isForeground()) this.takeTerminal();
     }
+    const fg = con ? con.pgrp : this.init?.pgid;
+    if (fg !== null && fg !== undefined) this.signalGroup(fg, sig);
     this.hostWake?.();
   }
 
-  // At a terminal, a guest that is stopped as a whole stops forkbox, as the shell's job.
+  // The host terminal becomes the console's: raw, and read continuously. At once when
+  // forkbox is in the foreground; from the background only once the guest reads it
+  // (the host then stops forkbox with SIGTTIN or SIGTTOU, as it would the program).
+  private pumping = false;
+  private inRun = false; // run() is going on
+  private takeTerminal(): void {
+    const con = this.console;
+    if (!con || this.pumping || !this.inRun || !this.platform.isatty(0)) return;
+    this.pumping = true;
+    this.platform.setRawMode(true);
+    void con.pump(() => !this.inRun, () => { hangup(this, con); this.hostWake?.(); });
+  }
+
+  // At a terminal, a guest that is stopped as a whole stops forkbox, as the shell's job,
+  // with the host terminal as forkbox found it.
   private stopWithGuest(): void {
     if (!this.atTerminal) return;
     const live = [...this.procs.values()].filter((t) => t.state !== "zombie");
     if (live.length === 0 || !live.every((t) => t.state === "stopped")) return;
     this.output.flush();
+    if (this.pumping) this.platform.setRawMode(false);
     this.platform.stopSelf();
   }
 
@@ -283,6 +331,9 @@ export class Kernel {
   async run(): Promise<number> {
     const stopListening = this.platform.onTerminalSignal((sig) => this.terminalSignal(sig));
     this.atTerminal = stopListening !== null;
+    this.inRun = true;
+    const con = this.console;
+    if (con && this.platform.isForeground()) this.takeTerminal();
     let lastYield = Date.now();
     let slices = 0;
     while (this.live > 0) {
@@ -313,17 +364,21 @@ export class Kernel {
         lastYield = Date.now();
       }
     }
+    this.inRun = false;
     stopListening?.();
     this.output.flush();
+    if (this.pumping) this.platform.setRawMode(false);
     return this.init?.waitStatus ?? 0;
   }
 
   private runProcess(p: Process): void {
     if (this.current !== p) this.stats.contextSwitches++;
     this.current = p;
+    this.running = p;
     let budget = this.slice;
     const core = this.core;
     while (budget > 0 && p.state === "runnable") {
+      if (dieIfDoomed(this, p)) break;
       if (p.restartSyscall) {
         // A woken syscall looks again first: a wait that can now complete does, signal or not.
         p.restartSyscall = false;
@@ -343,6 +398,7 @@ export class Kernel {
       this.interruptIfSignalled(p);
       if (this.yieldRequested) { this.yieldRequested = false; break; }
     }
+    this.running = null;
     if (p.state === "runnable") {
       p.involuntarySwitches++;
       this.enqueue(p);
@@ -409,6 +465,7 @@ export class Kernel {
     child.parent = parent;
     child.pgid = caller.pgid;
     child.sid = caller.sid;
+    child.tty = caller.tty;
     child.exe = caller.exe;
     child.argv = caller.argv;
     child.umask = caller.umask;
@@ -553,8 +610,14 @@ export class Kernel {
     p.state = "zombie";
     p.waitStatus = status;
     this.live--;
-    for (const c of p.children) this.reparent(c, this.reaperFor(p));
+    if (p.sid === p.pid) disassociate(this, p, true);
+    const reaper = this.reaperFor(p);
+    const children = [...p.children];
     p.children.clear();
+    for (const c of children) this.reparent(c, reaper);
+    // Groups this exit leaves orphaned that have stopped members get SIGHUP and SIGCONT.
+    for (const c of children) killOrphanedPgrp(this, c, p);
+    killOrphanedPgrp(this, p, null);
     this.hooks.exit?.(p);
     if (p.parent) this.notifyParent(p);
     else this.release(p, p !== this.init); // pid 1's status goes to whoever spawned it

@@ -5,6 +5,8 @@ import type { FdTable } from "./fs/fdtable.js";
 import type { MemoryMap } from "./mm.js";
 import { SignalState } from "./signal/state.js";
 import { defaultLimits } from "./syscalls/info.js";
+import type { Tty } from "./tty/tty.js";
+import type { Siginfo } from "./signal/siginfo.js";
 
 export type ProcState = "runnable" | "blocked" | "stopped" | "zombie";
 
@@ -32,6 +34,8 @@ export class Process {
   vforkParent: Process | null = null; // suspended until this process execs or exits
   pgid: number;
   sid: number;
+  tty: Tty | null = null; // the controlling terminal (signal->tty)
+  doomed: { info: Siginfo; status: number } | null = null; // a fatal signal: dies when next scheduled
   didExec = false; // since fork: setpgid on such a child fails with EACCES
   childSubreaper = false; // prctl(PR_SET_CHILD_SUBREAPER)
   dumpable = 1; // prctl(PR_SET_DUMPABLE)

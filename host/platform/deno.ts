@@ -1,7 +1,7 @@
 // The Deno platform adapter: the host's files and stdio through Deno's own
 // APIs (no node: compatibility layer), web-standard clocks.
 import { attempt, errnoOf } from "./errno-codes.js";
-import { assemblePlatform, type HostFs, type HostStat, type HostStdio, type Platform } from "./platform.js";
+import { assemblePlatform, inForeground, type HostFs, type HostStat, type HostStdio, type Platform } from "./platform.js";
 import { webServices } from "./web.js";
 
 // The part of Deno's API this file uses (the repo type-checks without Deno's types).
@@ -51,7 +51,9 @@ interface DenoApi {
 }
 
 // ^C, ^\ and ^Z from the terminal, forwarded to the guest instead of acting on forkbox.
-const TERMINAL_SIGNALS: [string, number][] = [["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18]];
+const TERMINAL_SIGNALS: [string, number][] = [
+  ["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18], ["SIGWINCH", 28],
+];
 
 function deno(): DenoApi {
   return (globalThis as unknown as { Deno: DenoApi }).Deno;
@@ -172,6 +174,9 @@ export function denoStdio(): HostStdio {
     },
     setRawMode(raw) {
       if (D.stdin.isTerminal()) D.stdin.setRaw?.(raw);
+    },
+    isForeground() {
+      try { return inForeground(new TextDecoder().decode(D.readFileSync("/proc/self/stat"))); } catch { return true; }
     },
     onTerminalSignal(fn) {
       if (!D.stdin.isTerminal()) return null;

@@ -5,7 +5,7 @@ import * as os from "node:os";
 import { randomFillSync } from "node:crypto";
 import { attempt, errnoOf } from "./errno-codes.js";
 import { longTimer } from "./web.js";
-import { assemblePlatform, type HostFs, type HostServices, type HostStat, type HostStdio, type Platform } from "./platform.js";
+import { assemblePlatform, inForeground, type HostFs, type HostServices, type HostStat, type HostStdio, type Platform } from "./platform.js";
 
 // Host terminal state changed by setRawMode, restored however forkbox exits.
 let rawSet = false;
@@ -79,7 +79,9 @@ export function nodeFs(): HostFs {
 }
 
 // ^C, ^\ and ^Z from the terminal, forwarded to the guest instead of acting on forkbox.
-const TERMINAL_SIGNALS: [NodeJS.Signals, number][] = [["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18]];
+const TERMINAL_SIGNALS: [NodeJS.Signals, number][] = [
+  ["SIGINT", 2], ["SIGQUIT", 3], ["SIGTSTP", 20], ["SIGCONT", 18], ["SIGWINCH", 28],
+];
 
 // This Node process's own stdin, stdout and stderr.
 export function nodeStdio(): HostStdio {
@@ -132,12 +134,16 @@ export function nodeStdio(): HostStdio {
       if (raw && !hooked) {
         hooked = true;
         process.once("exit", restoreTerminal);
-        for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+        // SIGINT is not among them: at a raw terminal it can only come from kill(1), and goes to the guest.
+        for (const sig of ["SIGTERM", "SIGHUP"] as const) {
           process.once(sig, () => { restoreTerminal(); process.exit(128 + os.constants.signals[sig]); });
         }
       }
       process.stdin.setRawMode(raw);
       rawSet = raw;
+    },
+    isForeground() {
+      try { return inForeground(fs.readFileSync("/proc/self/stat", "utf8")); } catch { return true; }
     },
     onTerminalSignal(fn) {
       if (!tty.isatty(0)) return null;

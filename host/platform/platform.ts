@@ -62,6 +62,9 @@ export interface HostStdio {
   readStdin(): Promise<Uint8Array | null>;
   // Put the terminal behind stdin into raw mode or back; restored at exit regardless.
   setRawMode(raw: boolean): void;
+  // Whether this process is in its terminal's foreground process group (true when unknown):
+  // a background job must not take the terminal before its program reads it.
+  isForeground(): boolean;
   // Terminal job-control keys (^C, ^\, ^Z) reach the host process as signals; forkbox
   // takes them instead of dying or stopping and hands each to fn (Linux signal numbers),
   // as it does a SIGCONT, so a resumed job resumes the guest. Returns the function that
@@ -90,6 +93,12 @@ export interface HostSystem { nodename: string; release: string; version: string
 
 export interface Platform extends HostFs, HostStdio, HostServices {
   cwd(): string; // the first process's working directory
+}
+
+// From /proc/self/stat: whether the terminal's foreground group (tpgid) is ours (pgrp).
+export function inForeground(stat: string): boolean {
+  const [, , pgrp, , , tpgid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return pgrp === tpgid;
 }
 
 // One Platform from its parts. Explicit forwarding keeps `this` for parts
@@ -121,6 +130,7 @@ export function assemblePlatform(fs: HostFs, stdio: HostStdio, services: HostSer
     windowSize: (fd) => stdio.windowSize(fd),
     readStdin: () => stdio.readStdin(),
     setRawMode: (raw) => stdio.setRawMode(raw),
+    isForeground: () => stdio.isForeground(),
     onTerminalSignal: (fn) => stdio.onTerminalSignal(fn),
     stopSelf: () => stdio.stopSelf(),
     nowMs: () => services.nowMs(),

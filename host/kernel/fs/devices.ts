@@ -3,6 +3,7 @@ import { ENOSPC, ENXIO } from "../errno.js";
 import type { HostStat, Platform } from "../../platform/platform.js";
 import { OpenFile } from "./file.js";
 import { DeviceNode, fixedChildren, SynthDir, SynthSymlink } from "./synth.js";
+import type { Ptys } from "../tty/pty.js";
 
 const mkdev = (major: number, minor: number) => (major << 8) | minor;
 
@@ -23,7 +24,14 @@ class CharFile extends OpenFile {
   stat(): HostStat { return this.node!.stat(); }
 }
 
-export function devDir(platform: Platform, tty: (flags: number) => OpenFile | null): SynthDir {
+// The terminal devices: /dev/tty (the caller's controlling terminal), /dev/console, ptys.
+export interface Terminals {
+  tty(flags: number, pid: number): OpenFile | null;
+  console(flags: number): OpenFile | null;
+  ptys: Ptys;
+}
+
+export function devDir(platform: Platform, terms: Terminals): SynthDir {
   const zeros = (b: Uint8Array) => b.fill(0);
   const random = (b: Uint8Array) => platform.randomBytes(b);
   const char = (minor: number, fill: ((b: Uint8Array) => void) | null, err = 0) =>
@@ -34,7 +42,10 @@ export function devDir(platform: Platform, tty: (flags: number) => OpenFile | nu
     full: char(7, zeros, -ENOSPC),
     random: char(8, random),
     urandom: char(9, random),
-    tty: new DeviceNode(mkdev(5, 0), (flags) => tty(flags) ?? -ENXIO),
+    tty: new DeviceNode(mkdev(5, 0), (flags, _path, who) => terms.tty(flags, who.pid) ?? -ENXIO),
+    console: new DeviceNode(mkdev(5, 1), (flags) => terms.console(flags) ?? -ENXIO, 0o600),
+    ptmx: terms.ptys.ptmx(),
+    pts: new SynthDir(fixedChildren({}), () => 1, 0o755),
     stdin: new SynthSymlink(() => "/proc/self/fd/0"),
     stdout: new SynthSymlink(() => "/proc/self/fd/1"),
     stderr: new SynthSymlink(() => "/proc/self/fd/2"),

@@ -2,8 +2,8 @@
 // per-process view of it: who is asking and where relative paths start.
 import type { Platform } from "../../platform/platform.js";
 import type { Process } from "../process.js";
-import { devDir } from "./devices.js";
-import { O_RDONLY, type OpenFile } from "./file.js";
+import { devDir, type Terminals } from "./devices.js";
+import { O_RDONLY } from "./file.js";
 import { HostFs } from "./hostfs.js";
 import { isDir, isReg, type Caller } from "./node.js";
 import { procDir } from "./procfs.js";
@@ -24,12 +24,13 @@ export function normalize(path: string): string {
 
 // A namespace, or a message saying which root or mount is unusable.
 export function buildVfs(platform: Platform, root: string, mounts: MountSpec[], procs: () => Map<number, Process>,
-  tty: (flags: number) => OpenFile | null): Vfs | string {
+  terminals: Terminals): Vfs | string {
   let id = 0x30;
   const rootDir = new HostFs(platform, false, id).root(root);
   if (typeof rootDir === "number") return `root directory ${root} is not a usable directory`;
   const vfs = new Vfs(rootDir);
-  vfs.mount("/dev", devDir(platform, tty));
+  vfs.mount("/dev", devDir(platform, terminals));
+  vfs.mount("/dev/pts", terminals.ptys.dir());
   vfs.mount("/proc", procDir(procs));
   for (const m of mounts) {
     const dir = new HostFs(platform, m.rw, id += 2).root(m.host);

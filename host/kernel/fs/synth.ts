@@ -93,13 +93,13 @@ export class FdLink extends SynthNode {
 }
 
 export class DeviceNode extends SynthNode {
-  constructor(rdev: number, private make: (flags: number, path: string) => OpenFile | number, mode = 0o666) {
+  constructor(rdev: number, private make: (flags: number, path: string, who: Caller) => OpenFile | number, mode = 0o666) {
     super(stamp(S_IFCHR | mode));
     this.st.rdev = rdev;
   }
-  open(flags: number, path: string): OpenFile | number {
+  open(flags: number, path: string, who: Caller): OpenFile | number {
     if (flags & O_DIRECTORY) return -ENOTDIR;
-    const f = this.make(flags, path);
+    const f = this.make(flags, path, who);
     if (typeof f !== "number") f.node = this;
     return f;
   }

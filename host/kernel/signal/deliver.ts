@@ -4,8 +4,10 @@
 import type { Kernel } from "../kernel.js";
 import type { Process } from "../process.js";
 import { interruptSyscall } from "../syscalls/dispatch.js";
+import { SIGSTOP } from "../signals.js";
+import { isOrphaned } from "../tty/session.js";
 import { setupFrame } from "./frame.js";
-import { IGNORE, STOP, deathStatus, defaultAction, forceSigsegv, killProcess, stopProcess } from "./send.js";
+import { IGNORE, STOP, deathStatus, defaultAction, forceSigsegv, initIgnores, killProcess, stopProcess } from "./send.js";
 import { SA_NODEFER, SA_RESETHAND, SA_RESTART, SIG_DFL, SIG_IGN, bit } from "./state.js";
 
 export function deliverSignal(k: Kernel, p: Process): void {
@@ -17,9 +19,12 @@ export function deliverSignal(k: Kernel, p: Process): void {
   const act = s.actions[sig];
   if (act.handler === SIG_IGN) return;
   if (act.handler === SIG_DFL) {
+    if (initIgnores(p, info)) return; // blocked while sent, unblocked since: still not for init
     const d = defaultAction(sig);
     if (d === IGNORE) return;
     if (d === STOP) {
+      // A terminal stop (SIGTSTP, SIGTTIN, SIGTTOU) does nothing to an orphaned group: nobody could continue it.
+      if (sig !== SIGSTOP && isOrphaned(k, p.pgid)) return;
       if (p.restartSyscall) interrupt(k, p, null);
       stopProcess(k, p, sig);
       return;

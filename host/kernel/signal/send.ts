@@ -27,6 +27,14 @@ export function deathStatus(p: Process, sig: number): number {
   return killStatus(sig, defaultAction(sig) === CORE && p.limits[RLIMIT_CORE][0] !== 0);
 }
 
+// pid 1 is the init of the guest's pid namespace (SIGNAL_UNKILLABLE): a signal from a
+// process inside it that would take its default action is dropped, SIGKILL and SIGSTOP
+// included. Signals from outside (the host, the terminal) and the kernel's own go through.
+export function initIgnores(t: Process, info: Siginfo): boolean {
+  return t.pid === 1 && !t.parent && (info.pid ?? 0) > 0 && (info.kind === "kill" || info.kind === "rt") &&
+    t.sig.actions[info.signo].handler === SIG_DFL;
+}
+
 function ignored(t: Process, sig: number): boolean {
   const h = t.sig.actions[sig].handler;
   return h === SIG_IGN || (h === SIG_DFL && defaultAction(sig) === IGNORE);
@@ -39,6 +47,31 @@ export function killProcess(k: Kernel, t: Process, status: number): void {
   k.exit(t, status);
 }
 
+// A fatal signal (complete_signal's group exit): the process dies the next time it is
+// scheduled, as on Linux, where the sender usually runs on before the target has died
+// (a shell's wait4(WNOHANG) right after kill finds nothing yet). The running process
+// itself (its syscall never returns) and one in an uninterruptible wait (vfork's
+// parent) die at once.
+function doom(k: Kernel, t: Process, info: Siginfo, status: number): void {
+  if (t === k.running || (t.state === "blocked" && !t.restartSyscall)) {
+    k.tracer?.signal(t, info);
+    killProcess(k, t, status);
+    return;
+  }
+  if (t.doomed) return;
+  t.doomed = { info, status };
+  k.wake(t);
+}
+
+// The doomed process is scheduled: it dies now.
+export function dieIfDoomed(k: Kernel, t: Process): boolean {
+  const d = t.doomed;
+  if (!d) return false;
+  k.tracer?.signal(t, d.info);
+  killProcess(k, t, d.status);
+  return true;
+}
+
 export function sendSignal(k: Kernel, t: Process, info: Siginfo): void {
   const sig = info.signo;
   if (t.state === "zombie") return;
@@ -49,18 +82,17 @@ export function sendSignal(k: Kernel, t: Process, info: Siginfo): void {
   } else if (bit(sig) & STOP_SIGNALS) {
     s.discard(bit(SIGCONT));
   }
-  if (sig === SIGKILL) { killProcess(k, t, killStatus(SIGKILL)); return; }
   const blocked = (s.blocked & bit(sig)) !== 0n;
   // Dropped or fatal at once: a tracer still sees the signal arrive (strace's "--- SIG ---").
-  if (!blocked && ignored(t, sig)) {
+  if (!blocked && (ignored(t, sig) || initIgnores(t, info))) {
     k.tracer?.signal(t, info);
     return;
   }
-  // A signal whose default action kills, and that nothing blocks, kills at once
-  // (a stopped process only once continued).
+  if (sig === SIGKILL) { doom(k, t, info, killStatus(SIGKILL)); return; }
+  // A signal whose default action kills, and that nothing blocks, dooms the process
+  // (a stopped one only once continued).
   if (!blocked && t.state !== "stopped" && s.actions[sig].handler === SIG_DFL && defaultAction(sig) === TERMINATE) {
-    k.tracer?.signal(t, info);
-    killProcess(k, t, killStatus(sig));
+    doom(k, t, info, killStatus(sig));
     return;
   }
   s.enqueue(info);

@@ -11,6 +11,8 @@ import { caller, cwdLoc } from "../fs/setup.js";
 import type { Loc, ParentLoc } from "../fs/vfs.js";
 import { encodeStat, encodeStatfs, encodeStatx, STATFS64_SIZE } from "./structs.js";
 import type { Ctx, SysResult } from "./types.js";
+import { openedTty } from "../tty/session.js";
+import { TtyFile } from "../tty/tty.js";
 
 const AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, AT_REMOVEDIR = 0x200, AT_EACCESS = 0x200,
   AT_SYMLINK_FOLLOW = 0x400, AT_NO_AUTOMOUNT = 0x800, AT_EMPTY_PATH = 0x1000, AT_STATX_SYNC_TYPE = 0x6000;
@@ -76,6 +78,7 @@ export function openat(c: Ctx, dirfd: number, pathPtr: number, flags: number, mo
   const f = c.k.vfs.open(who(c), start, path, flags, mode & ~c.p.umask & 0o7777);
   if (typeof f === "number") return f;
   f.flags = kept;
+  if (f instanceof TtyFile) openedTty(c.p, f.tty, (flags & O_NOCTTY) !== 0);
   return c.p.fds.install(f, (flags & O_CLOEXEC) !== 0);
 }
 

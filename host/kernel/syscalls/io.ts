@@ -9,6 +9,9 @@ import { isDir, S_IFDIR, S_IFIFO, S_IFMT, S_IFREG } from "../fs/node.js";
 import { sendSignal } from "../signal/send.js";
 import { SI_USER } from "../signal/siginfo.js";
 import { SIGPIPE } from "../signals.js";
+import { ttyIoctl, ttyRead, ttyWriteCheck } from "../tty/ctl.js";
+import { PtyMaster } from "../tty/pty.js";
+import { TtyFile } from "../tty/tty.js";
 import type { Ctx, SysResult } from "./types.js";
 
 const IO_CHUNK = 1 << 20; // most bytes moved by one read/write call
@@ -36,6 +39,7 @@ function brokenPipe(c: Ctx): void {
 // Read once from f; waits (or EAGAIN) while nothing is there.
 function readFrom(c: Ctx, f: OpenFile, len: number): Uint8Array | number | typeof BLOCKED {
   if (!f.readable()) return -EBADF;
+  if (f instanceof TtyFile) return ttyRead(c, f, Math.min(len, IO_CHUNK));
   const r = f.read(Math.min(len, IO_CHUNK));
   if (r !== BLOCKED) return r;
   return f.nonblocking() ? -EAGAIN : sleepOn(c, [f]);
@@ -45,6 +49,10 @@ function readFrom(c: Ctx, f: OpenFile, len: number): Uint8Array | number | typeo
 // pipe write waits until every byte is in; progress is kept in p.pending.
 function writeTo(c: Ctx, f: OpenFile, read: (from: number) => Uint8Array | null, len: number): SysResult {
   if (!f.writable()) return -EBADF;
+  if (f instanceof TtyFile && c.p.pending === null) {
+    const jc = ttyWriteCheck(c, f.tty);
+    if (jc !== 0) return jc;
+  }
   const done = typeof c.p.pending === "number" ? c.p.pending : 0;
   const data = read(done);
   if (!data) return done || -EFAULT;
@@ -300,7 +308,10 @@ export function ioctl(c: Ctx, fd: number, req: number, arg: number): SysResult {
       if (n === null) return f.ioctl(req, arg, c.mem);
       return c.mem.writeU32(arg, n) ? 0 : -EFAULT;
     }
-    default: return f.ioctl(req, arg, c.mem);
+    default:
+      if (f instanceof TtyFile) return ttyIoctl(c, f.tty, false, f.readable(), req, arg);
+      if (f instanceof PtyMaster) return f.ptyIoctl(req, arg, c.mem) ?? ttyIoctl(c, f.slave, true, f.readable(), req, arg);
+      return f.ioctl(req, arg, c.mem);
   }
 }
 

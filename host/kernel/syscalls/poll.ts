@@ -68,15 +68,45 @@ export function poll(c: Ctx, fdsPtr: number, nfds: number, timeout: number): Sys
   return pollCore(c, fdsPtr, nfds, timeout < 0 ? -1 : timeout);
 }
 
-function ppollWith(c: Ctx, fdsPtr: number, nfds: number, tsp: number, word: 4 | 8): SysResult {
-  const t = typeof c.p.pending === "number" ? 0 : readTimeout(c, tsp, word, 1);
-  if (t < -1) return t;
-  return pollCore(c, fdsPtr, nfds, t);
+// ppoll's and pselect6's signal mask (set_user_sigmask): in force while the call waits. A
+// handler that interrupts the wait runs under it and its sigreturn restores the caller's
+// mask (as after sigsuspend); any other ending restores it at once.
+const SIGSET_SIZE = 8;
+function setMask(c: Ctx, maskPtr: number, size: number): number {
+  if (!maskPtr) return 0;
+  if (size !== SIGSET_SIZE) return -EINVAL;
+  const b = c.mem.read(maskPtr, SIGSET_SIZE);
+  if (!b) return -EFAULT;
+  const s = c.p.sig;
+  s.savedMask = s.blocked;
+  s.setBlocked(new DataView(b.buffer).getBigUint64(0, true));
+  return 0;
 }
 
-// The signal mask argument waits for signal delivery (another part of forkbox).
-export const ppoll = (c: Ctx, fds: number, n: number, tsp: number) => ppollWith(c, fds, n, tsp, c.word);
-export const ppollTime64 = (c: Ctx, fds: number, n: number, tsp: number) => ppollWith(c, fds, n, tsp, 8);
+function withMask(c: Ctx, maskPtr: number, size: number, call: () => SysResult): SysResult {
+  if (typeof c.p.pending !== "number") {
+    const err = setMask(c, maskPtr, size);
+    if (err) return err;
+  }
+  const res = call();
+  const s = c.p.sig;
+  if (res !== BLOCKED && s.savedMask !== null) {
+    s.setBlocked(s.savedMask);
+    s.savedMask = null;
+  }
+  return res;
+}
+
+function ppollWith(c: Ctx, fdsPtr: number, nfds: number, tsp: number, mask: number, size: number, word: 4 | 8): SysResult {
+  const t = typeof c.p.pending === "number" ? 0 : readTimeout(c, tsp, word, 1);
+  if (t < -1) return t;
+  return withMask(c, mask, size, () => pollCore(c, fdsPtr, nfds, t));
+}
+
+export const ppoll = (c: Ctx, fds: number, n: number, tsp: number, mask: number, size: number) =>
+  ppollWith(c, fds, n, tsp, mask, size, c.word);
+export const ppollTime64 = (c: Ctx, fds: number, n: number, tsp: number, mask: number, size: number) =>
+  ppollWith(c, fds, n, tsp, mask, size, 8);
 
 const READ_SET = POLLIN | POLLRDNORM | POLLHUP | POLLERR, WRITE_SET = POLLOUT | POLLWRNORM | POLLERR, EXCEPT_SET = POLLPRI;
 
@@ -131,10 +161,27 @@ function selectWith(c: Ctx, nfds: number, r: number, w: number, e: number, tp: n
 
 export const select = (c: Ctx, n: number, r: number, w: number, e: number, tv: number) =>
   selectWith(c, n, r, w, e, tv, c.word, 1000);
-export const pselect6 = (c: Ctx, n: number, r: number, w: number, e: number, ts: number) =>
-  selectWith(c, n, r, w, e, ts, c.word, 1);
-export const pselect6Time64 = (c: Ctx, n: number, r: number, w: number, e: number, ts: number) =>
-  selectWith(c, n, r, w, e, ts, 8, 1);
+// pselect6's sixth argument points at { const sigset_t *ss; size_t ss_len; } in the ABI's words.
+function pselectWith(c: Ctx, n: number, r: number, w: number, e: number, ts: number, sig: number, word: 4 | 8): SysResult {
+  let mask = 0, size = 0;
+  if (sig && typeof c.p.pending !== "number") {
+    const b = c.mem.read(sig, c.word * 2);
+    if (!b) return -EFAULT;
+    const dv = new DataView(b.buffer);
+    [mask, size] = c.word === 4 ? [dv.getUint32(0, true), dv.getUint32(4, true)]
+      : [Number(dv.getBigUint64(0, true)), Number(dv.getBigUint64(8, true))];
+  }
+  if (typeof c.p.pending !== "number" && ts) {
+    const t = readTimeout(c, ts, word, 1);
+    if (t < -1) return t;
+  }
+  return withMask(c, mask, size, () => selectWith(c, n, r, w, e, ts, word, 1));
+}
+
+export const pselect6 = (c: Ctx, n: number, r: number, w: number, e: number, ts: number, sig: number) =>
+  pselectWith(c, n, r, w, e, ts, sig, c.word);
+export const pselect6Time64 = (c: Ctx, n: number, r: number, w: number, e: number, ts: number, sig: number) =>
+  pselectWith(c, n, r, w, e, ts, sig, 8);
 
 // i386 select (old_select): one pointer to {n, inp, outp, exp, tvp}.
 export function oldSelect(c: Ctx, argsPtr: number): SysResult {

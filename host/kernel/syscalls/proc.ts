@@ -321,5 +321,6 @@ export function setsid(c: Ctx): SysResult {
   if (p.sid === p.pid) return -EPERM;
   for (const q of k.procs.values()) if (q.pgid === p.pid) return -EPERM;
   p.sid = p.pgid = p.pid;
+  p.tty = null;
   return p.pid;
 }
