@@ -133,7 +133,9 @@ export class Tracer {
   }
 
   // A signal the process takes (or, ignored, drops): strace's "--- SIG... {...} ---".
+  // Never SIGKILL: Linux kills through the group-exit path, which ptrace does not stop.
   signal(p: Process, info: Siginfo): void {
+    if (info.signo === SIGKILL) return;
     this.own(p, { text: siginfo(info) });
   }
 
