@@ -2,7 +2,7 @@
 // what interp.ts's step() does for the same bytes, in the same order of
 // memory accesses and checks, so faults and flags come out the same.
 import { ip, mode64, rget, rget32, rget64, rset, setIp, stopped } from "./cpu";
-import { rdN, rdNW, wrN } from "./mem";
+import { rd32, rdN, rdNW, wr32, wrN } from "./mem";
 import { cond, sizeMask } from "./flags";
 import { aluOp, dec, inc } from "./alu";
 import { shiftCount, shiftOp } from "./shift";
@@ -13,7 +13,7 @@ import {
   E_BASE, E_DISP, E_FLAGS, E_H, E_IMM, E_INDEX, E_LEN, E_OP, E_R1, E_R2, E_SCALE, E_SIZE, F_CL, F_IMM,
   F_MEM, F_REX, F_RIP, F_WB, H_ALU_MI, H_ALU_MR, H_ALU_RI, H_ALU_RM, H_ALU_RR, H_CALL, H_CALL_IND,
   H_CMOV, H_IMUL, H_INCDEC, H_JCC, H_JMP, H_JMP_IND, H_LEA, H_MOV_MI, H_MOV_MR, H_MOV_RI, H_MOV_RM,
-  H_MOV_RR, H_MOVX, H_NOP, H_POP_R, H_PUSH_I, H_PUSH_R, H_RET, H_SETCC, H_SHIFT,
+  H_MOV_RR, H_MOVX, H_ALU_RR4, H_ALU_RI4, H_ALU_RM4, H_ALU_MR4, H_ALU_MI4, H_MOV_RR4, H_MOV_RM4, H_MOV_MR4, H_MOV_RI4, H_NOP, H_POP_R, H_PUSH_I, H_PUSH_R, H_RET, H_SETCC, H_SHIFT,
 } from "./icache";
 
 const RCX: u32 = 1;
@@ -43,21 +43,28 @@ const RCX: u32 = 1;
 @inline function rex(e: usize): bool { return (load<u8>(e + E_FLAGS) & F_REX) != 0; }
 @inline function has(e: usize, f: u8): bool { return (load<u8>(e + E_FLAGS) & f) != 0; }
 
-@noinline function aluRR(e: usize): void {
-  let s = size(e), d = r1(e), x = rex(e);
+// Loads and stores of a size known where the handler is instantiated: the
+// 32-bit ones inline.
+@inline function rdS(s: u32, a: u64): u64 { return s == 4 ? <u64>rd32(a) : rdN(s, a); }
+@inline function wrS(s: u32, a: u64, v: u64): void { if (s == 4) wr32(a, <u32>v); else wrN(s, a, v); }
+
+// The frequent forms as inline templates, instantiated below for any operand
+// size (read from the entry) and for 32 bits.
+@inline function aluRRs(e: usize, s: u32): void {
+  let d = r1(e), x = rex(e);
   let r = aluOp(op(e), s, rget(s, d, x), rget(s, r2(e), x));
   if (has(e, F_WB)) rset(s, d, r, x);
 }
 
-@noinline function aluRI(e: usize): void {
-  let s = size(e), d = r1(e), x = rex(e);
+@inline function aluRIs(e: usize, s: u32): void {
+  let d = r1(e), x = rex(e);
   let r = aluOp(op(e), s, rget(s, d, x), imm(e));
   if (has(e, F_WB)) rset(s, d, r, x);
 }
 
-@noinline function aluRM(e: usize): void {
-  let s = size(e), d = r1(e), x = rex(e);
-  let v = rdN(s, eaOf(e));
+@inline function aluRMs(e: usize, s: u32): void {
+  let d = r1(e), x = rex(e);
+  let v = rdS(s, eaOf(e));
   if (stopped) return;
   let r = aluOp(op(e), s, rget(s, d, x), v);
   if (has(e, F_WB)) rset(s, d, r, x);
@@ -65,39 +72,53 @@ const RCX: u32 = 1;
 
 // Memory operands that are written are read as writes first, so the write
 // cannot fault after the flags are set.
-@noinline function aluMR(e: usize): void {
-  let s = size(e), a = eaOf(e), wb = has(e, F_WB);
-  let v = wb ? rdNW(s, a) : rdN(s, a);
+@inline function aluMRs(e: usize, s: u32): void {
+  let a = eaOf(e), wb = has(e, F_WB);
+  let v = wb ? rdNW(s, a) : rdS(s, a);
   if (stopped) return;
   let r = aluOp(op(e), s, v, rget(s, r1(e), rex(e)));
-  if (wb) wrN(s, a, r);
+  if (wb) wrS(s, a, r);
 }
 
-@noinline function aluMI(e: usize): void {
-  let s = size(e), a = eaOf(e), wb = has(e, F_WB);
-  let v = wb ? rdNW(s, a) : rdN(s, a);
+@inline function aluMIs(e: usize, s: u32): void {
+  let a = eaOf(e), wb = has(e, F_WB);
+  let v = wb ? rdNW(s, a) : rdS(s, a);
   if (stopped) return;
   let r = aluOp(op(e), s, v, imm(e));
-  if (wb) wrN(s, a, r);
+  if (wb) wrS(s, a, r);
 }
 
-@noinline function movRR(e: usize): void {
-  let s = size(e), x = rex(e);
+@inline function movRRs(e: usize, s: u32): void {
+  let x = rex(e);
   rset(s, r1(e), rget(s, r2(e), x), x);
 }
 
-@noinline function movRM(e: usize): void {
-  let s = size(e);
-  let v = rdN(s, eaOf(e));
+@inline function movRMs(e: usize, s: u32): void {
+  let v = rdS(s, eaOf(e));
   if (!stopped) rset(s, r1(e), v, rex(e));
 }
 
-@noinline function movMR(e: usize): void {
-  let s = size(e);
-  wrN(s, eaOf(e), rget(s, r1(e), rex(e)));
-}
+@inline function movMRs(e: usize, s: u32): void { wrS(s, eaOf(e), rget(s, r1(e), rex(e))); }
+@inline function movRIs(e: usize, s: u32): void { rset(s, r1(e), imm(e), rex(e)); }
 
-@noinline function movRI(e: usize): void { rset(size(e), r1(e), imm(e), rex(e)); }
+@noinline function aluRR(e: usize): void { aluRRs(e, size(e)); }
+@noinline function aluRI(e: usize): void { aluRIs(e, size(e)); }
+@noinline function aluRM(e: usize): void { aluRMs(e, size(e)); }
+@noinline function aluMR(e: usize): void { aluMRs(e, size(e)); }
+@noinline function aluMI(e: usize): void { aluMIs(e, size(e)); }
+@noinline function movRR(e: usize): void { movRRs(e, size(e)); }
+@noinline function movRM(e: usize): void { movRMs(e, size(e)); }
+@noinline function movMR(e: usize): void { movMRs(e, size(e)); }
+@noinline function movRI(e: usize): void { movRIs(e, size(e)); }
+@noinline function aluRR4(e: usize): void { aluRRs(e, 4); }
+@noinline function aluRI4(e: usize): void { aluRIs(e, 4); }
+@noinline function aluRM4(e: usize): void { aluRMs(e, 4); }
+@noinline function aluMR4(e: usize): void { aluMRs(e, 4); }
+@noinline function aluMI4(e: usize): void { aluMIs(e, 4); }
+@noinline function movRR4(e: usize): void { movRRs(e, 4); }
+@noinline function movRM4(e: usize): void { movRMs(e, 4); }
+@noinline function movMR4(e: usize): void { movMRs(e, 4); }
+@noinline function movRI4(e: usize): void { movRIs(e, 4); }
 @noinline function movMI(e: usize): void { wrN(size(e), eaOf(e), imm(e)); }
 @noinline function lea(e: usize): void { rset(size(e), r1(e), eaOf(e) & sizeMask(size(e)), false); }
 
@@ -177,6 +198,15 @@ const RCX: u32 = 1;
 @inline export function execEntry(e: usize): void {
   setIp(ip + <u64>load<u8>(e + E_LEN));
   switch (load<u8>(e + E_H)) {
+    case H_ALU_RR4: aluRR4(e); return;
+    case H_ALU_RI4: aluRI4(e); return;
+    case H_ALU_RM4: aluRM4(e); return;
+    case H_ALU_MR4: aluMR4(e); return;
+    case H_ALU_MI4: aluMI4(e); return;
+    case H_MOV_RR4: movRR4(e); return;
+    case H_MOV_RM4: movRM4(e); return;
+    case H_MOV_MR4: movMR4(e); return;
+    case H_MOV_RI4: movRI4(e); return;
     case H_ALU_RR: aluRR(e); return;
     case H_ALU_RI: aluRI(e); return;
     case H_ALU_RM: aluRM(e); return;

@@ -68,6 +68,17 @@ export const H_SETCC: u8 = 24;
 export const H_NOP: u8 = 25;
 export const H_CALL_IND: u8 = 26;
 export const H_JMP_IND: u8 = 27;
+// 32-bit instances of H_ALU_RR..H_MOV_RI (H_ALU_RR4 = H_ALU_RR + SIZE4_OFFSET...).
+const SIZE4_OFFSET: u8 = 27;
+export const H_ALU_RR4: u8 = 28;
+export const H_ALU_RI4: u8 = 29;
+export const H_ALU_RM4: u8 = 30;
+export const H_ALU_MR4: u8 = 31;
+export const H_ALU_MI4: u8 = 32;
+export const H_MOV_RR4: u8 = 33;
+export const H_MOV_RM4: u8 = 34;
+export const H_MOV_MR4: u8 = 35;
+export const H_MOV_RI4: u8 = 36;
 
 // ModRM of the instruction being decoded.
 let mMod: u32 = 0;
@@ -118,6 +129,7 @@ export function predecode(e: usize): void {
   store<u64>(e + E_TAG, codeKey);
   let p = codePtr();
   let h = decodeForm(e, p);
+  if (h >= H_ALU_RR && h <= H_MOV_RI && load<u8>(e + E_SIZE) == 4) h += SIZE4_OFFSET;
   store<u8>(e + E_H, h);
 }
 
