@@ -7,7 +7,8 @@
 // tag equals codeKey (the frame's generation, the frame, the code size; see
 // prepareFetch). Writes to a frame that has entries bump its generation
 // (frames.ts: frameWritten), so stale entries never match. Instructions that
-// start within 16 bytes of a page end are never cached (run() steps them).
+// start within 16 bytes of a page end get a GENERIC entry (run() steps them
+// from a buffer holding the next page's first bytes).
 import { ip, mode64 } from "./cpu";
 import { codeKey, codePtr, PREFIX_KIND } from "./decode";
 import { codeHost } from "./tlb";
@@ -128,6 +129,7 @@ export function predecode(e: usize): void {
   memory.fill(e, 0, 32);
   store<u64>(e + E_TAG, codeKey);
   let p = codePtr();
+  if ((<u32>p & 0xfff) > 4096 - 16) return; // it may run into the next page: GENERIC
   let h = decodeForm(e, p);
   if (h >= H_ALU_RR && h <= H_MOV_RI && load<u8>(e + E_SIZE) == 4) h += SIZE4_OFFSET;
   store<u8>(e + E_H, h);

@@ -638,13 +638,16 @@ export function run(task: usize, budget: i32): u32 {
     // Inside the cached code page and at least 16 bytes from its end, the
     // instruction has a decoded-instruction cache entry; elsewhere the page
     // is prepared first, and near its end the instruction is stepped.
-    if (codeTag != (pc >> PAGE_SHIFT) + 1 || (<u32>pc & PAGE_MASK) > PAGE_SIZE - 16) {
+    if (codeTag != (pc >> PAGE_SHIFT) + 1) {
       if (!prepareFetch()) { n--; break; }
       if (codeTag == 0) { stepSlow(true); if (stopped) break; continue; }
     }
     let e = codeEntries + ((<usize>pc & PAGE_MASK) << ICACHE_ENTRY_SHIFT);
     if (load<u64>(e + E_TAG) != codeKey) predecode(e);
-    if (load<u8>(e + E_H) != H_GENERIC) execEntry(e); else stepSlow(false);
+    if (load<u8>(e + E_H) != H_GENERIC) execEntry(e);
+    else if ((<u32>pc & PAGE_MASK) <= PAGE_SIZE - 16) stepSlow(false);
+    else if (prepareFetch()) stepSlow(true); // near the page end: from a buffer that holds the next page's start
+    else { n--; break; }
     if (stopped) break;
   }
   if (stopped) {
