@@ -408,7 +408,7 @@ export class Kernel {
     child.exe = caller.exe;
     child.argv = caller.argv;
     child.umask = caller.umask;
-    child.limits = caller.limits.map((l) => [l[0], l[1]]);
+    child.limits = caller.limits.slice(); // setrlimit replaces a pair, never changes one
     child.sig = caller.sig.forkCopy();
     parent.children.add(child);
     this.addProcess(child);

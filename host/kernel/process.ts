@@ -42,7 +42,7 @@ export class Process {
   pending: unknown = null; // state a blocked syscall keeps until it completes
   umask = 0o022;
   rseq = 0;
-  limits: [number, number][] = defaultLimits();
+  limits: (readonly [number, number])[] = defaultLimits();
   sig = new SignalState();
   // CPU time in instructions (one nanosecond each, as the CPU-time clocks count):
   cpuBase = 0; // the CPU block's instruction count when this process took it over

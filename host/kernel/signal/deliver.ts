@@ -28,7 +28,7 @@ export function deliverSignal(k: Kernel, p: Process): void {
     return;
   }
   const handler = { ...act };
-  if (act.flags & SA_RESETHAND) act.handler = SIG_DFL;
+  if (act.flags & SA_RESETHAND) s.setHandler(sig, SIG_DFL);
   if (p.restartSyscall) interrupt(k, p, (act.flags & SA_RESTART) !== 0);
   const mask = s.savedMask ?? s.blocked;
   s.savedMask = null;

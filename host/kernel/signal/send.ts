@@ -73,7 +73,7 @@ export function forceSignal(k: Kernel, t: Process, info: Siginfo): void {
   const a = s.actions[info.signo];
   const blocked = (s.blocked & bit(info.signo)) !== 0n;
   if (blocked || a.handler === SIG_IGN) {
-    a.handler = SIG_DFL;
+    s.setHandler(info.signo, SIG_DFL);
     if (blocked) s.setBlocked(s.blocked & ~bit(info.signo));
   }
   s.enqueue(info);
@@ -81,7 +81,7 @@ export function forceSignal(k: Kernel, t: Process, info: Siginfo): void {
 
 // A frame that cannot be written: SIGSEGV, and a SIGSEGV handler that caused it is dropped.
 export function forceSigsegv(k: Kernel, t: Process, sig: number): void {
-  if (sig === SIGSEGV) t.sig.actions[SIGSEGV].handler = SIG_DFL;
+  if (sig === SIGSEGV) t.sig.setHandler(SIGSEGV, SIG_DFL);
   forceSignal(k, t, { signo: SIGSEGV, code: SI_KERNEL, kind: "kernel" });
 }
 

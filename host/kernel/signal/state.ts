@@ -24,10 +24,13 @@ const SYNCHRONOUS = bit(4) | bit(5) | bit(7) | bit(8) | bit(11) | bit(31);
 
 export interface SigAction { handler: number; flags: number; restorer: number; mask: bigint; }
 
-const defaultAction = (): SigAction => ({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n });
+// Actions are never changed in place: a change replaces the slot's object, so
+// fork copies only the array and every process can share these two.
+const DEFAULT_ACTION: Readonly<SigAction> = Object.freeze({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n });
+const IGNORE_ACTION: Readonly<SigAction> = Object.freeze({ handler: SIG_IGN, flags: 0, restorer: 0, mask: 0n });
 
 export class SignalState {
-  actions: SigAction[] = Array.from({ length: NSIG + 1 }, defaultAction);
+  actions: Readonly<SigAction>[] = new Array<Readonly<SigAction>>(NSIG + 1).fill(DEFAULT_ACTION);
   blocked = 0n;
   private pendingSet = 0n;
   private queue: Siginfo[] = []; // arrival order
@@ -100,7 +103,7 @@ export class SignalState {
   // fork: dispositions, mask and alternate stack are inherited; nothing is pending.
   forkCopy(): SignalState {
     const s = new SignalState();
-    s.actions = this.actions.map((a) => ({ ...a }));
+    s.actions = this.actions.slice();
     s.blocked = this.blocked;
     s.altSp = this.altSp;
     s.altSize = this.altSize;
@@ -111,12 +114,11 @@ export class SignalState {
   // flush_signal_handlers (execve, CLONE_CLEAR_SIGHAND): caught signals return to
   // SIG_DFL, ignored ones stay ignored, flags and masks are cleared.
   resetHandlers(): void {
-    for (const a of this.actions) {
-      if (a.handler !== SIG_IGN) a.handler = SIG_DFL;
-      a.flags = 0;
-      a.restorer = 0;
-      a.mask = 0n;
-    }
+    this.actions = this.actions.map((a) => (a.handler === SIG_IGN ? IGNORE_ACTION : DEFAULT_ACTION));
+  }
+
+  setHandler(sig: number, handler: number): void {
+    this.actions[sig] = { ...this.actions[sig], handler };
   }
 
   // execve: handlers reset; the blocked mask and pending signals stay; the alternate stack goes.
