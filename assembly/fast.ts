@@ -101,28 +101,28 @@ const RCX: u32 = 1;
 @inline function movMRs(e: usize, s: u32): void { wrS(s, eaOf(e), rget(s, r1(e), rex(e))); }
 @inline function movRIs(e: usize, s: u32): void { rset(s, r1(e), imm(e), rex(e)); }
 
-@noinline function aluRR(e: usize): void { aluRRs(e, size(e)); }
-@noinline function aluRI(e: usize): void { aluRIs(e, size(e)); }
-@noinline function aluRM(e: usize): void { aluRMs(e, size(e)); }
-@noinline function aluMR(e: usize): void { aluMRs(e, size(e)); }
-@noinline function aluMI(e: usize): void { aluMIs(e, size(e)); }
-@noinline function movRR(e: usize): void { movRRs(e, size(e)); }
-@noinline function movRM(e: usize): void { movRMs(e, size(e)); }
-@noinline function movMR(e: usize): void { movMRs(e, size(e)); }
-@noinline function movRI(e: usize): void { movRIs(e, size(e)); }
-@noinline function aluRR4(e: usize): void { aluRRs(e, 4); }
-@noinline function aluRI4(e: usize): void { aluRIs(e, 4); }
-@noinline function aluRM4(e: usize): void { aluRMs(e, 4); }
-@noinline function aluMR4(e: usize): void { aluMRs(e, 4); }
-@noinline function aluMI4(e: usize): void { aluMIs(e, 4); }
-@noinline function movRR4(e: usize): void { movRRs(e, 4); }
-@noinline function movRM4(e: usize): void { movRMs(e, 4); }
-@noinline function movMR4(e: usize): void { movMRs(e, 4); }
-@noinline function movRI4(e: usize): void { movRIs(e, 4); }
-@noinline function movMI(e: usize): void { wrN(size(e), eaOf(e), imm(e)); }
-@noinline function lea(e: usize): void { rset(size(e), r1(e), eaOf(e) & sizeMask(size(e)), false); }
+function aluRR(e: usize): void { aluRRs(e, size(e)); }
+function aluRI(e: usize): void { aluRIs(e, size(e)); }
+function aluRM(e: usize): void { aluRMs(e, size(e)); }
+function aluMR(e: usize): void { aluMRs(e, size(e)); }
+function aluMI(e: usize): void { aluMIs(e, size(e)); }
+function movRR(e: usize): void { movRRs(e, size(e)); }
+function movRM(e: usize): void { movRMs(e, size(e)); }
+function movMR(e: usize): void { movMRs(e, size(e)); }
+function movRI(e: usize): void { movRIs(e, size(e)); }
+function aluRR4(e: usize): void { aluRRs(e, 4); }
+function aluRI4(e: usize): void { aluRIs(e, 4); }
+function aluRM4(e: usize): void { aluRMs(e, 4); }
+function aluMR4(e: usize): void { aluMRs(e, 4); }
+function aluMI4(e: usize): void { aluMIs(e, 4); }
+function movRR4(e: usize): void { movRRs(e, 4); }
+function movRM4(e: usize): void { movRMs(e, 4); }
+function movMR4(e: usize): void { movMRs(e, 4); }
+function movRI4(e: usize): void { movRIs(e, 4); }
+function movMI(e: usize): void { wrN(size(e), eaOf(e), imm(e)); }
+function lea(e: usize): void { rset(size(e), r1(e), eaOf(e) & sizeMask(size(e)), false); }
 
-@noinline function movx(e: usize): void {
+function movx(e: usize): void {
   let k = op(e);
   let v = rmGet(e, (k & 1) ? 2 : 1, rex(e));
   if (stopped) return;
@@ -130,12 +130,12 @@ const RCX: u32 = 1;
   rset(size(e), r1(e), v, false);
 }
 
-@noinline function jcc(e: usize): void { if (cond(op(e))) jumpTo(ip + imm(e)); }
-@noinline function jmp(e: usize): void { jumpTo(ip + imm(e)); }
-@noinline function call(e: usize): void { push(size(e), ip); if (!stopped) jumpTo(ip + imm(e)); }
-@noinline function ret(e: usize): void { let t = pop(size(e)); if (!stopped) jumpTo(t); }
+function jcc(e: usize): void { if (cond(op(e))) jumpTo(ip + imm(e)); }
+function jmp(e: usize): void { jumpTo(ip + imm(e)); }
+function call(e: usize): void { push(size(e), ip); if (!stopped) jumpTo(ip + imm(e)); }
+function ret(e: usize): void { let t = pop(size(e)); if (!stopped) jumpTo(t); }
 
-@noinline function callInd(e: usize): void {
+function callInd(e: usize): void {
   let s = size(e);
   let t = rmGet(e, s, false);
   if (stopped) return;
@@ -143,12 +143,12 @@ const RCX: u32 = 1;
   if (!stopped) jumpTo(t);
 }
 
-@noinline function jmpInd(e: usize): void { let t = rmGet(e, size(e), false); if (!stopped) jumpTo(t); }
-@noinline function pushR(e: usize): void { push(size(e), rget(size(e), r1(e), false)); }
-@noinline function popR(e: usize): void { let v = pop(size(e)); if (!stopped) rset(size(e), r1(e), v, false); }
-@noinline function pushI(e: usize): void { push(size(e), imm(e) & sizeMask(size(e))); }
+function jmpInd(e: usize): void { let t = rmGet(e, size(e), false); if (!stopped) jumpTo(t); }
+function pushR(e: usize): void { push(size(e), rget(size(e), r1(e), false)); }
+function popR(e: usize): void { let v = pop(size(e)); if (!stopped) rset(size(e), r1(e), v, false); }
+function pushI(e: usize): void { push(size(e), imm(e) & sizeMask(size(e))); }
 
-@noinline function incDec(e: usize): void {
+function incDec(e: usize): void {
   let s = size(e), isDec = op(e) != 0;
   if (has(e, F_MEM)) {
     let a = eaOf(e);
@@ -161,7 +161,7 @@ const RCX: u32 = 1;
   }
 }
 
-@noinline function shift(e: usize): void {
+function shift(e: usize): void {
   let s = size(e), mem = has(e, F_MEM);
   let a: u64 = mem ? eaOf(e) : 0;
   let v = mem ? rdNW(s, a) : rget(s, r1(e), rex(e));
@@ -173,7 +173,7 @@ const RCX: u32 = 1;
   if (mem) wrN(s, a, r); else rset(s, r1(e), r, rex(e));
 }
 
-@noinline function imul(e: usize): void {
+function imul(e: usize): void {
   let s = size(e), x = rex(e);
   let v = rmGet(e, s, x);
   if (stopped) return;
@@ -181,7 +181,7 @@ const RCX: u32 = 1;
   else rset(s, r1(e), imul2(s, rget(s, r1(e), x), v), x);
 }
 
-@noinline function cmov(e: usize): void {
+function cmov(e: usize): void {
   let s = size(e), x = rex(e);
   let v = rmGet(e, s, x);
   if (stopped) return;
@@ -189,7 +189,7 @@ const RCX: u32 = 1;
   else if (s == 4) rset(4, r1(e), rget(4, r1(e), x), x); // a 32-bit cmov always zero-extends
 }
 
-@noinline function setcc(e: usize): void {
+function setcc(e: usize): void {
   let v: u64 = cond(op(e)) ? 1 : 0;
   if (has(e, F_MEM)) wrN(1, eaOf(e), v); else rset(1, r1(e), v, rex(e));
 }

@@ -606,7 +606,7 @@ let lastAs: u32 = 0;
 // must leave the flags as they were (a read-modify-write computes them before
 // its write faults). The cached handlers (fast.ts) never change flags when
 // they fault, so only this path saves them.
-@noinline function stepSlow(fresh: bool): void {
+function stepSlow(fresh: bool): void {
   let f0 = eflags, op0 = lazyOp, size0 = lazySize, a0 = lazyA, b0 = lazyB, res0 = lazyRes;
   step();
   if (fresh) checkFetchLimit();
@@ -635,9 +635,8 @@ export function run(task: usize, budget: i32): u32 {
     let pc = ip;
     setInsnStart(pc);
     n++;
-    // Inside the cached code page and at least 16 bytes from its end, the
-    // instruction has a decoded-instruction cache entry; elsewhere the page
-    // is prepared first, and near its end the instruction is stepped.
+    // Every instruction in the cached code page has a decoded-instruction
+    // cache entry (icache.ts); entering another page prepares it first.
     if (codeTag != (pc >> PAGE_SHIFT) + 1) {
       if (!prepareFetch()) { n--; break; }
       if (codeTag == 0) { stepSlow(true); if (stopped) break; continue; }
