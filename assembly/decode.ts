@@ -1,10 +1,11 @@
 // Instruction fetch, prefixes, ModRM/SIB and effective addresses. The state of
 // the instruction being decoded lives in globals read by the handlers.
-import { PAGE_MASK, PAGE_SHIFT } from "./layout";
+import { ICACHE, ICACHE_ENTRY_SHIFT, ICACHE_REGION_BITS, PAGE_MASK, PAGE_SHIFT } from "./layout";
 import { cpu, fsBase, gsBase, insnStart, ip, mode64, rget64, setIp, pageFault } from "./cpu";
 import { curAs, fetchPage } from "./mem";
 import { codeHost, codeTag, tlbSetCode } from "./tlb";
 import { ACCESS_FETCH, asResolve, resolveError } from "./pagetable";
+import { frameGen } from "./frames";
 
 // Decoded prefixes and ModRM of the current instruction.
 export let opsize: u32 = 4; // operand size in bytes: 2, 4 or 8
@@ -23,6 +24,13 @@ export let ea: u64 = 0;
 // Host address of the byte at ip is <u32>ip + codeDelta while the current
 // instruction is inside the cached code page (or copied to the cross buffer).
 let codeDelta: u32 = 0;
+// The decoded-instruction cache's view of the code page: the tag its entries
+// carry (generation, frame, mode) and where its region starts.
+export let codeKey: u64 = 0;
+export let codeEntries: usize = ICACHE;
+
+@inline export function codePtr(): usize { return <usize>(<u32>ip + codeDelta); }
+
 let fetchLimit: u64 = 0xffffffffffffffff; // first byte that could not be fetched
 const XBUF: usize = memory.data(32);
 const REGSAVE: usize = memory.data(128); // registers before an instruction that may run off fetchable code
@@ -78,6 +86,9 @@ export function prepareFetch(): bool {
   }
   if (off <= 4096 - 16) {
     codeDelta = <u32>codeHost - (<u32>ip & ~PAGE_MASK);
+    codeKey = (<u64>frameGen(codeHost) << 32) | <u64>codeHost | (mode64 ? 1 : 0);
+    let region = (<u32>(codeHost >> PAGE_SHIFT) * 0x9e3779b1) >> (32 - ICACHE_REGION_BITS);
+    codeEntries = ICACHE + (<usize>region << (PAGE_SHIFT + ICACHE_ENTRY_SHIFT));
     return true;
   }
   let n = 4096 - off;
@@ -107,7 +118,7 @@ export function checkFetchLimit(): void {
 }
 
 // Prefix bytes: 1 for the legacy prefixes, 2 for 0x40..0x4f (REX in long mode only).
-const PREFIX_KIND: usize = memory.data<u8>([
+export const PREFIX_KIND: usize = memory.data<u8>([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0,
   2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,

@@ -3,7 +3,7 @@
 import {
   CPU_FLAGS, CPU_ICOUNT, CPU_LAZY_A, CPU_LAZY_B, CPU_LAZY_OP, CPU_LAZY_RES, CPU_LAZY_SIZE, CPU_AS,
   CPU_RIP, CPU_REASON, PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, REASON_BREAKPOINT, REASON_BUDGET, REASON_GP, REASON_INT80, REASON_SYSCALL,
-  REASON_UD,
+  REASON_UD, ICACHE_ENTRY_SHIFT,
 } from "./layout";
 import {
   cpu, fault, faulted, insnStart, invalidOpcode, ip, mode64, rget, rget32, rget64, rset, rset32, rset64, setCpu,
@@ -12,8 +12,10 @@ import {
 import {
   adMask, adsize, checkFetchLimit, decodeModrm, modrm, decodePrefixes, ea, fetch16, fetch32, fetch64,
   fetch8, imm8s, immz, lockPrefix, mod, opsize, peek8, prepareFetch, reg, rep, rex, rexPresent, rm,
-  segBase, stackOpsize, sx16, sx32, sx8, linear, resetPrefixes,
+  segBase, stackOpsize, sx16, sx32, sx8, linear, resetPrefixes, codeEntries, codeKey,
 } from "./decode";
+import { E_H, E_TAG, H_GENERIC, predecode } from "./icache";
+import { execEntry } from "./fast";
 import { curAs, rd16, rd32, rdN, rdNW, wr16, wr32, wrN, setCurAs } from "./mem";
 import { codeTag, tlbFlush } from "./tlb";
 import {
@@ -33,6 +35,7 @@ import { loadSegment, storeSegment } from "./segments";
 import { sseOp } from "./sse";
 import { escape0f38, escape0f3a } from "./ssex";
 import { fpuOp, fwait } from "./x87";
+import { pop, push, spGet, spSet, stackAddr } from "./stack";
 
 const RAX: u32 = 0, RCX: u32 = 1, RDX: u32 = 2, RBX: u32 = 3, RSP: u32 = 4, RBP: u32 = 5;
 
@@ -53,25 +56,6 @@ const POPF_MASK: u32 = 0x254dd5;
 }
 @inline function regGet(size: u32): u64 { return rget(size, reg, rexPresent); }
 @inline function regSet(size: u32, v: u64): void { rset(size, reg, v, rexPresent); }
-
-// ---- stack ----------------------------------------------------------------
-
-@inline function spGet(): u64 { return mode64 ? rget64(RSP) : <u64>rget32(RSP); }
-@inline function spSet(v: u64): void { if (mode64) rset64(RSP, v); else rset32(RSP, <u32>v); }
-@inline function stackAddr(v: u64): u64 { return mode64 ? v : v & 0xffffffff; }
-
-export function push(size: u32, v: u64): void {
-  let sp = stackAddr(spGet() - size);
-  wrN(size, sp, v);
-  if (!stopped) spSet(sp);
-}
-
-export function pop(size: u32): u64 {
-  let sp = spGet();
-  let v = rdN(size, sp);
-  if (!stopped) spSet(stackAddr(sp + size));
-  return v;
-}
 
 // ---- control flow ---------------------------------------------------------
 
@@ -623,6 +607,24 @@ function cmpxchgWide(half: u32): void {
 
 let lastAs: u32 = 0;
 
+// One instruction through step(), from the bytes at ip (`fresh`: the code page
+// was just prepared, the instruction may run off it). A faulting instruction
+// must leave the flags as they were (a read-modify-write computes them before
+// its write faults). The cached handlers (fast.ts) never change flags when
+// they fault, so only this path saves them.
+function stepSlow(fresh: bool): void {
+  let f0 = eflags, op0 = lazyOp, size0 = lazySize, a0 = lazyA, b0 = lazyB, res0 = lazyRes;
+  step();
+  if (fresh) checkFetchLimit();
+  if (stopped && !retires()) loadFlagState(f0, op0, size0, a0, b0, res0);
+}
+
+// Did the instruction that stopped run() complete (a syscall or int3), or is it a fault?
+function retires(): bool {
+  let r = load<u32>(cpu + CPU_REASON);
+  return r == REASON_INT80 || r == REASON_SYSCALL || r == REASON_BREAKPOINT;
+}
+
 // Execute the task whose CPU block is `task` for up to `budget` instructions.
 export function run(task: usize, budget: i32): u32 {
   setCpu(task);
@@ -636,26 +638,26 @@ export function run(task: usize, budget: i32): u32 {
   let n: i32 = 0;
   resetPrefixes();
   while (n < budget) {
-    setInsnStart(ip);
-    // Inside the cached code page and at least 16 bytes from its end: the
-    // fetch pointer is already right and nothing can run off the page.
-    let inPage = codeTag == (ip >> PAGE_SHIFT) + 1 && (<u32>ip & PAGE_MASK) <= PAGE_SIZE - 16;
-    if (!inPage && !prepareFetch()) break;
+    let pc = ip;
+    setInsnStart(pc);
     n++;
-    // A faulting instruction must leave the flags as they were (a read-modify-write
-    // computes them before its write faults).
-    let f0 = eflags, op0 = lazyOp, size0 = lazySize, a0 = lazyA, b0 = lazyB, res0 = lazyRes;
-    step();
-    if (!inPage) checkFetchLimit();
-    if (stopped) {
-      let r = load<u32>(task + CPU_REASON);
-      if (r != REASON_INT80 && r != REASON_SYSCALL && r != REASON_BREAKPOINT) {
-        n--; // faults retire nothing
-        loadFlagState(f0, op0, size0, a0, b0, res0);
-      }
-      if (faulted) setIp(insnStart);
-      break;
+    // Every instruction in the cached code page has a decoded-instruction
+    // cache entry (icache.ts); entering another page prepares it first.
+    if (codeTag != (pc >> PAGE_SHIFT) + 1) {
+      if (!prepareFetch()) { n--; break; }
+      if (codeTag == 0) { stepSlow(true); if (stopped) break; continue; }
     }
+    let e = codeEntries + ((<usize>pc & PAGE_MASK) << ICACHE_ENTRY_SHIFT);
+    if (load<u64>(e + E_TAG) != codeKey) predecode(e);
+    if (load<u8>(e + E_H) != H_GENERIC) execEntry(e);
+    else if ((<u32>pc & PAGE_MASK) <= PAGE_SIZE - 16) stepSlow(false);
+    else if (prepareFetch()) stepSlow(true); // near the page end: from a buffer that holds the next page's start
+    else { n--; break; }
+    if (stopped) break;
+  }
+  if (stopped) {
+    if (!retires()) n--; // faults retire nothing
+    if (faulted) setIp(insnStart);
   }
   addRetired(<u64>n);
   store<u64>(task + CPU_ICOUNT, load<u64>(task + CPU_ICOUNT) + <u64>n);

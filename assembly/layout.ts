@@ -6,6 +6,8 @@
 //   [0, 4K)            null guard, never used
 //   TLB                software TLB, separate read and write halves
 //   FRAME_REFS         one u32 reference count per 4 KiB frame of linear memory
+//   FRAME_GEN          one u32 per frame: generation of its decoded instructions
+//   ICACHE             the decoded-instruction cache
 //   CORE_DATA          AssemblyScript's own static data (asc --memoryBase)
 //   frames             everything else: guest pages, page tables, CPU blocks
 
@@ -29,8 +31,23 @@ export const MAX_FRAMES: u32 = 1048576;
 export const FRAME_REFS: usize = 0x10000;
 export const FRAME_REFS_END: usize = FRAME_REFS + MAX_FRAMES * 4;
 
+// Per frame: bit 0 set while the decoded-instruction cache may hold entries
+// for the frame (it then has no write TLB entry), bits 31..1 a generation
+// that every write to such a frame (and its freeing) bumps, so those entries
+// stop matching. Indexed like FRAME_REFS.
+export const FRAME_GEN: usize = FRAME_REFS_END;
+export const FRAME_GEN_END: usize = FRAME_GEN + MAX_FRAMES * 4;
+
+// Decoded-instruction cache: ICACHE_REGIONS regions of one entry per byte
+// offset of a 4 KiB code frame; a frame's entries are in the region its
+// number hashes to (see assembly/icache.ts for the entry layout).
+export const ICACHE_REGION_BITS: u32 = 5;
+export const ICACHE_ENTRY_SHIFT: u32 = 5; // 32-byte entries
+export const ICACHE: usize = FRAME_GEN_END;
+export const ICACHE_END: usize = ICACHE + (4096 << (ICACHE_REGION_BITS + ICACHE_ENTRY_SHIFT));
+
 // asc places its static data here (asconfig.json memoryBase must equal this).
-export const CORE_DATA: usize = FRAME_REFS_END;
+export const CORE_DATA: usize = ICACHE_END;
 
 // Page-table entries are u32: frame address in bits 31..12, bits below.
 // Interior entries use PTE_P only. A leaf with neither P nor LAZY is unmapped.
@@ -81,6 +98,7 @@ export const UD_INVALID: u32 = 1;
 export const CPU_VECTOR: usize = 276; // u32 detail: interrupt number for int n
 export const CPU_INSN_ADDR: usize = 280; // u64 address of the instruction that stopped run()
 export const CPU_ICOUNT: usize = 288; // u64 instructions retired by this task
+export const CPU_ZERO: usize = 296; // u64 always 0: "register" 37, the absent base or index of a cached address
 export const CPU_FPU: usize = 512; // x87, SSE and MXCSR state: the 512-byte fxsave image below
 export const CPU_SIZE: usize = 4096;
 

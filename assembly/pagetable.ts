@@ -5,7 +5,7 @@ import {
   PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, PROT_EXEC, PROT_READ, PROT_WRITE,
   PTE_COW, PTE_LAZY, PTE_P, PTE_R, PTE_SHARED, PTE_W, PTE_X, PROT_SHARED,
 } from "./layout";
-import { frameAlloc, frameAllocZero, frameRef, frameRefs, frameUnref } from "./frames";
+import { frameAlloc, frameAllocZero, frameRef, frameRefs, frameUnref, frameWritten } from "./frames";
 import { tlbFlush, tlbInvalidate } from "./tlb";
 
 export let cowCopies: u64 = 0;
@@ -242,7 +242,9 @@ export function asResolve(as: u32, va: u64, access: u32): usize {
     store<u32>(e, v);
     tlbInvalidate(va >> PAGE_SHIFT);
   }
-  return <usize>(v & ~PAGE_MASK);
+  let f = <usize>(v & ~PAGE_MASK);
+  if (access == ACCESS_WRITE) frameWritten(f); // the guest or the kernel is about to write it
+  return f;
 }
 
 // Make [va, va+len) accessible to the host for a read or a write by the

@@ -35,6 +35,18 @@ export function tlbFillWrite(vpage: u64, host: usize): void {
   store<u32>(TLB_WRITE_HOST + (i << 2), <u32>host);
 }
 
+// No write entry may name the frame at `host` (it now holds decoded code).
+export function tlbDropWrites(host: usize): void {
+  for (let i: usize = 0; i < TLB_ENTRIES; i++) {
+    if (<usize>load<u32>(TLB_WRITE_HOST + (i << 2)) == host) store<u64>(TLB_WRITE_TAGS + (i << 3), 0);
+  }
+}
+
+// The frame at `host` was written: if it is the code page, fetch it afresh.
+export function tlbCodeWritten(host: usize): void {
+  if (codeHost == host) codeTag = 0;
+}
+
 // Forget one page (its frame or permissions changed).
 export function tlbInvalidate(vpage: u64): void {
   let i = tlbSlot(vpage);

@@ -93,9 +93,11 @@ try {
   const runs = fixtureRuns(readManifest());
   buildAll(tmp, runs);
   copyFiles();
-  rmSync(expectedDir, { recursive: true, force: true });
+  // `npm run fixtures -- NAME...` records only those fixtures' expectations.
+  const only = process.argv.slice(2);
+  if (!only.length) rmSync(expectedDir, { recursive: true, force: true });
   for (const arch of ARCHES) mkdirSync(join(expectedDir, arch), { recursive: true });
-  for (const run of runs) {
+  for (const run of runs.filter((r) => !only.length || only.includes(r.name))) {
     const first = await runNative(run);
     const second = await runNative(run);
     if (JSON.stringify(first) !== JSON.stringify(second)) {

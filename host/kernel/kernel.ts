@@ -455,7 +455,7 @@ export class Kernel implements TtyHost {
     if (shareVm) mem.users++;
     const child = new Process(pid, caller.abi, cpu, mem, shareVm ? caller.mm : caller.mm.clone(),
       caller.fds.clone(), caller.cwd, { ...caller.creds, groups: [...caller.creds.groups] },
-      caller.limits.map((l) => [l[0], l[1]]), caller.sig.forkCopy());
+      caller.limits.slice(), caller.sig.forkCopy()); // setrlimit replaces a pair, never changes one
     this.core.setU32(cpu + CPU_AS, mem.as);
     child.cpuBase = this.core.u64(cpu + CPU_ICOUNT);
     child.dumpable = caller.dumpable;

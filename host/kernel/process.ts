@@ -64,7 +64,7 @@ export class Process {
     public cwd: string,
     public creds: Credentials,
     // fork passes copies of the parent's; a new process starts with the defaults.
-    public limits: [number, number][] = defaultLimits(),
+    public limits: (readonly [number, number])[] = defaultLimits(),
     public sig: SignalState = new SignalState(),
   ) {
     this.pgid = pid;

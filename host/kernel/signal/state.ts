@@ -22,10 +22,11 @@ export const UNBLOCKABLE = bit(9) | bit(19); // SIGKILL, SIGSTOP
 // Synchronous (fault) signals are dequeued before others, as Linux's next_signal does.
 const SYNCHRONOUS = bit(4) | bit(5) | bit(7) | bit(8) | bit(11) | bit(31);
 
-// Actions are immutable values, so fork shares them and copies only the table.
 export interface SigAction { readonly handler: number; readonly flags: number; readonly restorer: number;
   readonly mask: bigint; }
 
+// Actions are never changed in place: a change replaces the slot's object, so
+// fork copies only the array and every process can share these two.
 const DEFAULT: SigAction = Object.freeze({ handler: SIG_DFL, flags: 0, restorer: 0, mask: 0n });
 const IGNORE: SigAction = Object.freeze({ handler: SIG_IGN, flags: 0, restorer: 0, mask: 0n });
 

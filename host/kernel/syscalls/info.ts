@@ -124,7 +124,9 @@ const RLIM_NLIMITS = 16;
 const RLIMIT_STACK = 3, RLIMIT_CORE = 4, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_SIGPENDING = 11,
   RLIMIT_MSGQUEUE = 12, RLIMIT_NICE = 13, RLIMIT_RTPRIO = 14;
 
-export function defaultLimits(): [number, number][] {
+// The limits a first process starts with. Pairs are shared (frozen):
+// setrlimit replaces a process's pair, never changes one.
+const DEFAULT_LIMITS: (readonly [number, number])[] = (() => {
   const l: [number, number][] = Array.from({ length: RLIM_NLIMITS }, () => [Infinity, Infinity]);
   l[RLIMIT_STACK] = [8 * 1024 * 1024, Infinity];
   l[RLIMIT_CORE] = [0, Infinity];
@@ -135,7 +137,11 @@ export function defaultLimits(): [number, number][] {
   l[RLIMIT_MSGQUEUE] = [819200, 819200];
   l[RLIMIT_NICE] = [0, 0];
   l[RLIMIT_RTPRIO] = [0, 0];
-  return l;
+  return l.map((pair) => Object.freeze(pair));
+})();
+
+export function defaultLimits(): (readonly [number, number])[] {
+  return DEFAULT_LIMITS.slice();
 }
 
 function readRlimit(c: Ctx, ptr: number, word: 4 | 8): [number, number] | number {
