@@ -17,7 +17,10 @@
 // code page (codeTag is then 0). A block is only reached through its first
 // entry, whose tag carries the page's generation, so it never runs after its
 // bytes changed.
-import { JIT_CODE, JIT_CODE_SIZE, JIT_QUEUE, JIT_QUEUE_ITEM, JIT_QUEUE_MAX, ICACHE_ENTRY_SHIFT, PAGE_SIZE } from "./layout";
+import {
+  ICACHE_ENTRY_SHIFT, JIT_CODE, JIT_CODE_SIZE, JIT_QUEUE, JIT_QUEUE_ITEM, JIT_QUEUE_MAX, PAGE_MASK, PAGE_SIZE,
+  TLB_ENTRIES, TLB_READ_HOST, TLB_READ_TAGS, TLB_WRITE_HOST, TLB_WRITE_TAGS,
+} from "./layout";
 import { ip, mode64, stopped } from "./cpu";
 import { codeEntries, codeKey, codePtr } from "./decode";
 import { codeTag } from "./tlb";
@@ -96,7 +99,7 @@ const G_IP: u32 = 0, G_IS: u32 = 1, G_STOP: u32 = 2, G_OP: u32 = 3, G_SZ: u32 = 
   G_R: u32 = 7, G_BR: u32 = 8;
 const F_RD: u32 = 0, F_WR: u32 = 1, F_CC: u32 = 2;
 const L_CPU: u32 = 0, L_BUDGET: u32 = 1, L_A: u32 = 2, L_B: u32 = 3, L_R: u32 = 4, L_M: u32 = 5, L_CNT: u32 = 6,
-  L_FA: u32 = 7, L_FB: u32 = 8, L_FR: u32 = 9;
+  L_FA: u32 = 7, L_FB: u32 = 8, L_FR: u32 = 9, L_VP: u32 = 10, L_V: u32 = 11, L_SL: u32 = 12;
 
 // The lazy flags of the block's last flag-setting instruction are kept in
 // L_FA/L_FB/L_FR (operands and result) and written to the globals only where
@@ -156,6 +159,50 @@ function exitIf(count: u32, next: u64): void { // [i32] if nonzero: ip = next, r
   byte(0x04); byte(0x40); flushFlags(); setIpTo(next); result(count); byte(0x0f); byte(0x0b);
 }
 
+// The TLB probe of run()'s hostRead/hostWrite for the address in L_M: an
+// i32, nonzero when `tags` has the page and the access stays in it.
+function tlbProbe(tags: usize, size: u32): void {
+  localGet(L_M); i64c(12); byte(0x88); localSet(L_VP); // i64.shr_u
+  localGet(L_VP); byte(0xa7); i32c(<i32>(TLB_ENTRIES - 1)); byte(0x71); localSet(L_SL);
+  localGet(L_SL); i32c(3); byte(0x74); byte(0x29); byte(3); uleb(<u32>tags); // i64.load tags[slot]
+  localGet(L_VP); i64c(1); byte(0x7c); byte(0x51); // == vpage + 1
+  localGet(L_M); byte(0xa7); i32c(<i32>PAGE_MASK); byte(0x71); i32c(<i32>(PAGE_SIZE - size)); byte(0x4d);
+  byte(0x71);
+}
+
+// The host address of the byte at L_M, after a successful probe of `hosts`.
+function tlbHost(hosts: usize): void {
+  localGet(L_SL); i32c(2); byte(0x74); byte(0x28); byte(2); uleb(<u32>hosts);
+  localGet(L_M); byte(0xa7); i32c(<i32>PAGE_MASK); byte(0x71); byte(0x6a);
+}
+
+// L_V = the size-byte value at L_M (zero-extended); a fault leaves the block.
+function emitLoad(size: u32, i: u32, next: u64): void {
+  tlbProbe(TLB_READ_TAGS, size);
+  byte(0x04); byte(0x40);
+  tlbHost(TLB_READ_HOST);
+  if (size == 1) { byte(0x31); byte(0); } else if (size == 2) { byte(0x33); byte(1); } else { byte(0x35); byte(2); }
+  byte(0); localSet(L_V);
+  byte(0x05);
+  localGet(L_M); i32c(<i32>size); byte(0x10); uleb(F_RD); localSet(L_V);
+  byte(0x23); uleb(G_STOP); exitIf(i + 1, next);
+  byte(0x0b);
+}
+
+// Store the low size bytes of L_V at L_M; a fault or a write to the code page
+// leaves the block (a frame with cached code never has a write TLB entry).
+function emitStore(size: u32, i: u32, next: u64): void {
+  tlbProbe(TLB_WRITE_TAGS, size);
+  byte(0x04); byte(0x40);
+  tlbHost(TLB_WRITE_HOST); localGet(L_V);
+  if (size == 1) { byte(0x3c); byte(0); } else if (size == 2) { byte(0x3d); byte(1); }
+  else if (size == 4) { byte(0x3e); byte(2); } else { byte(0x37); byte(3); }
+  byte(0);
+  byte(0x05);
+  localGet(L_M); i32c(<i32>size); localGet(L_V); byte(0x10); uleb(F_WR); exitIf(i + 1, next);
+  byte(0x0b);
+}
+
 // The effective address of e as an i64 (next: the address after the instruction).
 function emitEa(e: usize, next: u64): void {
   i64c(<u64><i64>load<i32>(e + E_DISP));
@@ -200,27 +247,26 @@ function emitInsn(e: usize, pc: u64, i: u32, n: u32, start: u64): void {
     case H_MOV_RI4: localGet(L_CPU); i64c(<u64>load<u32>(e + E_IMM)); storeReg(r1); break;
     case H_LEA: localGet(L_CPU); emitEa(e, next); i64c(0xffffffff); byte(0x83); storeReg(r1); break;
     case H_MOV_RM4:
-      emitEa(e, next); i32c(4); byte(0x10); uleb(F_RD); localSet(L_M);
-      byte(0x23); uleb(G_STOP); exitIf(i + 1, next);
-      localGet(L_CPU); localGet(L_M); storeReg(r1);
+      emitEa(e, next); localSet(L_M); emitLoad(4, i, next);
+      localGet(L_CPU); localGet(L_V); storeReg(r1);
       break;
     case H_MOV_MR4:
-      emitEa(e, next); i32c(4); localGet(L_CPU); byte(0x35); byte(2); uleb(r1 << 3); // i64.load32_u
-      byte(0x10); uleb(F_WR); exitIf(i + 1, next);
+      emitEa(e, next); localSet(L_M);
+      localGet(L_CPU); byte(0x35); byte(2); uleb(r1 << 3); localSet(L_V); // i64.load32_u
+      emitStore(4, i, next);
       break;
     case H_MOV_MI:
-      emitEa(e, next); i32c(<i32>load<u8>(e + E_SIZE)); i64c(<u64><i64>load<i32>(e + E_IMM));
-      byte(0x10); uleb(F_WR); exitIf(i + 1, next);
+      emitEa(e, next); localSet(L_M); i64c(<u64><i64>load<i32>(e + E_IMM)); localSet(L_V);
+      emitStore(<u32>load<u8>(e + E_SIZE), i, next);
       break;
     case H_MOVX: { // movzx/movsx into a 32-bit register
       let k = load<u8>(e + E_OP);
       let word = (k & 1) != 0, signed = (k & 2) != 0;
-      localGet(L_CPU);
       if (mem) {
-        emitEa(e, next); i32c(word ? 2 : 1); byte(0x10); uleb(F_RD); localSet(L_M);
-        byte(0x23); uleb(G_STOP); exitIf(i + 1, next);
-        localGet(L_M); byte(0xa7); // i32.wrap_i64
+        emitEa(e, next); localSet(L_M); emitLoad(word ? 2 : 1, i, next);
+        localGet(L_CPU); localGet(L_V); byte(0xa7); // i32.wrap_i64
       } else {
+        localGet(L_CPU);
         let r2 = <u32>load<u8>(e + E_R2);
         localGet(L_CPU);
         let off = r2 << 3;
@@ -235,8 +281,7 @@ function emitInsn(e: usize, pc: u64, i: u32, n: u32, start: u64): void {
       let op = <u32>load<u8>(e + E_OP);
       let size = <u32>load<u8>(e + E_SIZE);
       if (h == H_ALU_MI4 || h == H_ALU_MI || h == H_ALU_MR4) { // [mem] op imm/reg, no write-back
-        emitEa(e, next); i32c(<i32>size); byte(0x10); uleb(F_RD); byte(0xa7); localSet(L_A);
-        byte(0x23); uleb(G_STOP); exitIf(i + 1, next);
+        emitEa(e, next); localSet(L_M); emitLoad(size, i, next); localGet(L_V); byte(0xa7); localSet(L_A);
         if (h == H_ALU_MR4) reg32(r1); else i32c(size == 1 ? load<i32>(e + E_IMM) & 0xff : load<i32>(e + E_IMM));
         localSet(L_B);
       } else {
@@ -244,8 +289,7 @@ function emitInsn(e: usize, pc: u64, i: u32, n: u32, start: u64): void {
         if (h == H_ALU_RR4) { reg32(<u32>load<u8>(e + E_R2)); localSet(L_B); }
         else if (h == H_ALU_RI4) { i32c(load<i32>(e + E_IMM)); localSet(L_B); }
         else {
-          emitEa(e, next); i32c(4); byte(0x10); uleb(F_RD); byte(0xa7); localSet(L_B); // i32.wrap_i64
-          byte(0x23); uleb(G_STOP); exitIf(i + 1, next);
+          emitEa(e, next); localSet(L_M); emitLoad(4, i, next); localGet(L_V); byte(0xa7); localSet(L_B);
         }
       }
       localGet(L_A); localGet(L_B);
@@ -318,7 +362,8 @@ function compile(e0: usize): bool {
   byte(10); s = sizeSlot();
   byte(1);
   let body = sizeSlot();
-  byte(3); byte(3); byte(0x7f); byte(1); byte(0x7e); byte(4); byte(0x7f); // a b r: i32, m: i64, cnt fa fb fr: i32
+  byte(5); byte(3); byte(0x7f); byte(1); byte(0x7e); byte(4); byte(0x7f); byte(2); byte(0x7e); byte(1); byte(0x7f);
+  // a b r: i32, m: i64, cnt fa fb fr: i32, vp v: i64, sl: i32
   // Only at the address it was compiled for.
   byte(0x23); uleb(G_IP); i64c(ip); byte(0x52); byte(0x04); byte(0x40); i32c(0); byte(0x0f); byte(0x0b); // i64.ne
   off = <u32>(e0 - codeEntries) >> ICACHE_ENTRY_SHIFT;
