@@ -13,7 +13,7 @@ import { CPU_FLAGS, CPU_LAZY_OP, CPU_LAZY_SIZE, CPU_LAZY_A, CPU_LAZY_B, CPU_LAZY
 export { run } from "./interp";
 // The block compiler's side of the boundary (assembly/jit.ts): what the
 // generated modules import, and the host's install calls.
-export { blockInstall, blockQueueDone, jitCond, jitRead, jitWrite } from "./jit";
+export { blockInstall, blockQueueDone, jitCond, jitImul, jitRead, jitWrite } from "./jit";
 export { ip, insnStart, stopped } from "./cpu";
 export { lazyA, lazyB, lazyOp, lazyRes, lazySize } from "./flags";
 export { branched } from "./fast";

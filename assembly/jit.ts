@@ -26,11 +26,12 @@ import { codeEntries, codeKey, codePtr } from "./decode";
 import { codeTag } from "./tlb";
 import { rdN, wrN } from "./mem";
 import { cond, LAZY_ADD, LAZY_LOGIC, LAZY_SUB } from "./flags";
+import { imul2 } from "./muldiv";
 import { ALU_ADC, ALU_ADD, ALU_AND, ALU_OR, ALU_SBB, ALU_XOR } from "./alu";
 import {
   E_BASE, E_DISP, E_FLAGS, E_H, E_IMM, E_INDEX, E_LEN, E_OP, E_R1, E_R2, E_SCALE, E_TAG, F_MEM, F_RIP, F_WB,
   H_ALU_RI4, H_ALU_RM4, H_ALU_RR4, H_JCC, H_JMP, H_LEA, H_MOV_MR4, H_MOV_RI4, H_MOV_RM4, H_MOV_RR4,
-  E_SIZE, ZREG, predecodeAt, H_ALU_MI4, H_ALU_MR4, H_ALU_MI, H_MOV_MI, H_MOVX, F_REX,
+  E_SIZE, ZREG, predecodeAt, H_ALU_MI4, H_ALU_MR4, H_ALU_MI, H_MOV_MI, H_MOVX, F_REX, H_IMUL, F_IMM,
 } from "./icache";
 
 export const E_HOT: usize = 18; // u16 times reached by a branch; a block's length once installed
@@ -48,6 +49,7 @@ export function jitRead(a: u64, size: u32): u64 { return rdN(size, a); }
 // Nonzero when the block must stop: a fault, or the code page was written.
 export function jitWrite(a: u64, size: u32, v: u64): i32 { wrN(size, a, v); return stopped || codeTag == 0 ? 1 : 0; }
 export function jitCond(cc: u32): i32 { return cond(cc) ? 1 : 0; }
+export function jitImul(a: u32, b: u32): u32 { return <u32>imul2(4, a, b); }
 
 // ---- hotness -----------------------------------------------------------------------
 
@@ -68,7 +70,7 @@ function supported(e: usize): bool {
     return op != ALU_ADC && op != ALU_SBB && !(load<u8>(e + E_FLAGS) & F_WB);
   }
   if (h == H_MOV_MI) return true;
-  if (h == H_MOVX) return size == 4;
+  if (h == H_MOVX || h == H_IMUL) return size == 4;
   return h == H_MOV_RR4 || h == H_MOV_RI4 || h == H_MOV_RM4 || h == H_MOV_MR4 || h == H_JCC || h == H_JMP ||
     (h == H_LEA && load<u8>(e + E_SIZE) == 4);
 }
@@ -97,7 +99,7 @@ function name(s: string): void { uleb(<u32>s.length); for (let i = 0; i < s.leng
 // Globals, functions and locals of the generated module.
 const G_IP: u32 = 0, G_IS: u32 = 1, G_STOP: u32 = 2, G_OP: u32 = 3, G_SZ: u32 = 4, G_A: u32 = 5, G_B: u32 = 6,
   G_R: u32 = 7, G_BR: u32 = 8;
-const F_RD: u32 = 0, F_WR: u32 = 1, F_CC: u32 = 2;
+const F_RD: u32 = 0, F_WR: u32 = 1, F_CC: u32 = 2, F_MUL: u32 = 3;
 const L_CPU: u32 = 0, L_BUDGET: u32 = 1, L_A: u32 = 2, L_B: u32 = 3, L_R: u32 = 4, L_M: u32 = 5, L_CNT: u32 = 6,
   L_FA: u32 = 7, L_FB: u32 = 8, L_FR: u32 = 9, L_VP: u32 = 10, L_V: u32 = 11, L_SL: u32 = 12;
 
@@ -259,6 +261,17 @@ function emitInsn(e: usize, pc: u64, i: u32, n: u32, start: u64): void {
       emitEa(e, next); localSet(L_M); i64c(<u64><i64>load<i32>(e + E_IMM)); localSet(L_V);
       emitStore(<u32>load<u8>(e + E_SIZE), i, next);
       break;
+    case H_IMUL: { // imul r32, r/m32 [, imm]: the core computes product and flags
+      if (mem) { emitEa(e, next); localSet(L_M); emitLoad(4, i, next); localGet(L_V); byte(0xa7); }
+      else reg32(<u32>load<u8>(e + E_R2));
+      localSet(L_B);
+      if (load<u8>(e + E_FLAGS) & F_IMM) { localGet(L_B); i32c(load<i32>(e + E_IMM)); }
+      else { reg32(r1); localGet(L_B); }
+      byte(0x10); uleb(F_MUL); localSet(L_R);
+      pending = 0; // imul2 set every arithmetic flag
+      localGet(L_CPU); localGet(L_R); byte(0xad); storeReg(r1);
+      break;
+    }
     case H_MOVX: { // movzx/movsx into a 32-bit register
       let k = load<u8>(e + E_OP);
       let word = (k & 1) != 0, signed = (k & 2) != 0;
@@ -339,10 +352,10 @@ function compile(e0: usize): bool {
   byte(0x60); byte(2); byte(0x7e); byte(0x7f); byte(1); byte(0x7e);
   byte(0x60); byte(3); byte(0x7e); byte(0x7f); byte(0x7e); byte(1); byte(0x7f);
   byte(0x60); byte(1); byte(0x7f); byte(1); byte(0x7f);
-  byte(0x60); byte(2); byte(0x7f); byte(0x7f); byte(1); byte(0x7f); // 3: the block (cpu, budget) -> entered
+  byte(0x60); byte(2); byte(0x7f); byte(0x7f); byte(1); byte(0x7f); // 3: the block (cpu, budget) -> entered; imul
   patchSize(s);
   byte(2); s = sizeSlot(); // imports
-  uleb(13);
+  uleb(14);
   name("m"); name("mem"); byte(2); byte(0); byte(1);
   name("g"); name("ip"); byte(3); byte(0x7e); byte(1);
   name("g"); name("is"); byte(3); byte(0x7e); byte(1);
@@ -356,9 +369,10 @@ function compile(e0: usize): bool {
   name("f"); name("rd"); byte(0); byte(0);
   name("f"); name("wr"); byte(0); byte(1);
   name("f"); name("cc"); byte(0); byte(2);
+  name("f"); name("mul"); byte(0); byte(3);
   patchSize(s);
   byte(3); byte(2); byte(1); byte(3); // one function of type 3
-  byte(7); byte(5); byte(1); byte(1); byte(0x62); byte(0); byte(3); // export "b" = function 3
+  byte(7); byte(5); byte(1); byte(1); byte(0x62); byte(0); byte(4); // export "b" = function 4
   byte(10); s = sizeSlot();
   byte(1);
   let body = sizeSlot();

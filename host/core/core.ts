@@ -32,6 +32,7 @@ export interface CoreExports {
   jitRead: WebAssembly.ExportValue;
   jitWrite: WebAssembly.ExportValue;
   jitCond: WebAssembly.ExportValue;
+  jitImul: WebAssembly.ExportValue;
   ip: WebAssembly.Global;
   insnStart: WebAssembly.Global;
   stopped: WebAssembly.Global;
@@ -77,7 +78,7 @@ export class Core {
         ip: x.ip, is: x.insnStart, stop: x.stopped, op: x.lazyOp, sz: x.lazySize, a: x.lazyA, b: x.lazyB,
         r: x.lazyRes, br: x.branched,
       },
-      f: { rd: x.jitRead, wr: x.jitWrite, cc: x.jitCond },
+      f: { rd: x.jitRead, wr: x.jitWrite, cc: x.jitCond, mul: x.jitImul },
     };
     const n = this.u32(JIT_QUEUE);
     for (let i = 0; i < n; i++) {
