@@ -32,6 +32,7 @@ import {
   E_BASE, E_DISP, E_FLAGS, E_H, E_IMM, E_INDEX, E_LEN, E_OP, E_R1, E_R2, E_SCALE, E_TAG, F_MEM, F_RIP, F_WB,
   H_ALU_RI4, H_ALU_RM4, H_ALU_RR4, H_JCC, H_JMP, H_LEA, H_MOV_MR4, H_MOV_RI4, H_MOV_RM4, H_MOV_RR4,
   E_SIZE, ZREG, predecodeAt, H_ALU_MI4, H_ALU_MR4, H_ALU_MI, H_MOV_MI, H_MOVX, F_REX, H_IMUL, F_IMM,
+  H_MOV_RR, H_MOV_RI, H_MOV_RM, H_MOV_MR,
 } from "./icache";
 
 export const E_HOT: usize = 18; // u16 times reached by a branch; a block's length once installed
@@ -71,8 +72,9 @@ function supported(e: usize): bool {
   }
   if (h == H_MOV_MI) return true;
   if (h == H_MOVX || h == H_IMUL) return size == 4;
-  return h == H_MOV_RR4 || h == H_MOV_RI4 || h == H_MOV_RM4 || h == H_MOV_MR4 || h == H_JCC || h == H_JMP ||
-    (h == H_LEA && load<u8>(e + E_SIZE) == 4);
+  // 64-bit moves and lea (no flags) too
+  if (h == H_MOV_RR || h == H_MOV_RI || h == H_MOV_RM || h == H_MOV_MR || h == H_LEA) return size == 8 || h == H_LEA && size == 4;
+  return h == H_MOV_RR4 || h == H_MOV_RI4 || h == H_MOV_RM4 || h == H_MOV_MR4 || h == H_JCC || h == H_JMP;
 }
 
 // ---- Wasm bytes ----------------------------------------------------------------------
@@ -183,7 +185,8 @@ function emitLoad(size: u32, i: u32, next: u64): void {
   tlbProbe(TLB_READ_TAGS, size);
   byte(0x04); byte(0x40);
   tlbHost(TLB_READ_HOST);
-  if (size == 1) { byte(0x31); byte(0); } else if (size == 2) { byte(0x33); byte(1); } else { byte(0x35); byte(2); }
+  if (size == 1) { byte(0x31); byte(0); } else if (size == 2) { byte(0x33); byte(1); }
+  else if (size == 4) { byte(0x35); byte(2); } else { byte(0x29); byte(3); }
   byte(0); localSet(L_V);
   byte(0x05);
   localGet(L_M); i32c(<i32>size); byte(0x10); uleb(F_RD); localSet(L_V);
@@ -247,7 +250,21 @@ function emitInsn(e: usize, pc: u64, i: u32, n: u32, start: u64): void {
   switch (h) {
     case H_MOV_RR4: localGet(L_CPU); reg32(<u32>load<u8>(e + E_R2)); byte(0xad); storeReg(r1); break;
     case H_MOV_RI4: localGet(L_CPU); i64c(<u64>load<u32>(e + E_IMM)); storeReg(r1); break;
-    case H_LEA: localGet(L_CPU); emitEa(e, next); i64c(0xffffffff); byte(0x83); storeReg(r1); break;
+    case H_LEA:
+      localGet(L_CPU); emitEa(e, next);
+      if (load<u8>(e + E_SIZE) == 4) { i64c(0xffffffff); byte(0x83); }
+      storeReg(r1);
+      break;
+    case H_MOV_RR: localGet(L_CPU); reg64(<u32>load<u8>(e + E_R2)); storeReg(r1); break; // 64-bit
+    case H_MOV_RI: localGet(L_CPU); i64c(<u64><i64>load<i32>(e + E_IMM)); storeReg(r1); break;
+    case H_MOV_RM:
+      emitEa(e, next); localSet(L_M); emitLoad(8, i, next);
+      localGet(L_CPU); localGet(L_V); storeReg(r1);
+      break;
+    case H_MOV_MR:
+      emitEa(e, next); localSet(L_M); reg64(r1); localSet(L_V);
+      emitStore(8, i, next);
+      break;
     case H_MOV_RM4:
       emitEa(e, next); localSet(L_M); emitLoad(4, i, next);
       localGet(L_CPU); localGet(L_V); storeReg(r1);
