@@ -32,7 +32,7 @@ import {
   E_BASE, E_DISP, E_FLAGS, E_H, E_IMM, E_INDEX, E_LEN, E_OP, E_R1, E_R2, E_SCALE, E_TAG, F_MEM, F_RIP, F_WB,
   H_ALU_RI4, H_ALU_RM4, H_ALU_RR4, H_JCC, H_JMP, H_LEA, H_MOV_MR4, H_MOV_RI4, H_MOV_RM4, H_MOV_RR4,
   E_SIZE, ZREG, predecodeAt, H_ALU_MI4, H_ALU_MR4, H_ALU_MI, H_MOV_MI, H_MOVX, F_REX, H_IMUL, F_IMM,
-  H_MOV_RR, H_MOV_RI, H_MOV_RM, H_MOV_MR,
+  H_MOV_RR, H_MOV_RI, H_MOV_RM, H_MOV_MR, H_ALU_RR, H_ALU_RI, H_ALU_RM, H_ALU_MR,
 } from "./icache";
 
 export const E_HOT: usize = 18; // u16 times reached by a branch; a block's length once installed
@@ -67,9 +67,10 @@ function supported(e: usize): bool {
   let size = load<u8>(e + E_SIZE);
   if (h == H_ALU_RR4 || h == H_ALU_RI4 || h == H_ALU_RM4) return op != ALU_ADC && op != ALU_SBB;
   // cmp/test with a memory operand (no write-back), bytes or dwords
-  if (h == H_ALU_MI4 || h == H_ALU_MR4 || (h == H_ALU_MI && size == 1)) {
+  if (h == H_ALU_MI4 || h == H_ALU_MR4 || (h == H_ALU_MI && (size == 1 || size == 8)) || (h == H_ALU_MR && size == 8)) {
     return op != ALU_ADC && op != ALU_SBB && !(load<u8>(e + E_FLAGS) & F_WB);
   }
+  if ((h == H_ALU_RR || h == H_ALU_RI || h == H_ALU_RM) && size == 8) return op != ALU_ADC && op != ALU_SBB;
   if (h == H_MOV_MI) return true;
   if (h == H_MOVX || h == H_IMUL) return size == 4;
   // 64-bit moves and lea (no flags) too
@@ -103,7 +104,8 @@ const G_IP: u32 = 0, G_IS: u32 = 1, G_STOP: u32 = 2, G_OP: u32 = 3, G_SZ: u32 = 
   G_R: u32 = 7, G_BR: u32 = 8;
 const F_RD: u32 = 0, F_WR: u32 = 1, F_CC: u32 = 2, F_MUL: u32 = 3;
 const L_CPU: u32 = 0, L_BUDGET: u32 = 1, L_A: u32 = 2, L_B: u32 = 3, L_R: u32 = 4, L_M: u32 = 5, L_CNT: u32 = 6,
-  L_FA: u32 = 7, L_FB: u32 = 8, L_FR: u32 = 9, L_VP: u32 = 10, L_V: u32 = 11, L_SL: u32 = 12;
+  L_FA: u32 = 7, L_FB: u32 = 8, L_FR: u32 = 9, L_VP: u32 = 10, L_V: u32 = 11, L_SL: u32 = 12,
+  L_A64: u32 = 13, L_B64: u32 = 14, L_R64: u32 = 15, L_FA64: u32 = 16, L_FB64: u32 = 17, L_FR64: u32 = 18;
 
 // The lazy flags of the block's last flag-setting instruction are kept in
 // L_FA/L_FB/L_FR (operands and result) and written to the globals only where
@@ -116,6 +118,10 @@ function flushFlags(): void {
   if (!pending) return;
   i32c(<i32>pending); globalSet(G_OP);
   i32c(<i32>pendingSize); globalSet(G_SZ);
+  if (pendingSize == 8) {
+    localGet(L_FA64); globalSet(G_A); localGet(L_FB64); globalSet(G_B); localGet(L_FR64); globalSet(G_R);
+    return;
+  }
   localGet(L_FA); byte(0xad); globalSet(G_A);
   localGet(L_FB); byte(0xad); globalSet(G_B);
   localGet(L_FR); byte(0xad); globalSet(G_R);
@@ -124,6 +130,7 @@ function flushFlags(): void {
 // Condition cc from pending 32-bit sub/cmp or logic flags, as an i32; false
 // when it needs the core's cond().
 function inlineCond(cc: u32): bool {
+  if (pendingSize == 8) return inlineCond64(cc);
   if (pendingSize != 4) return false;
   let k = cc >> 1;
   if (pending == LAZY_SUB) {
@@ -161,6 +168,63 @@ function setIpTo(v: u64): void { i64c(v); globalSet(G_IP); }
 function result(count: u32): void { localGet(L_CNT); i32c(<i32>count); byte(0x6a); }
 function exitIf(count: u32, next: u64): void { // [i32] if nonzero: ip = next, return
   byte(0x04); byte(0x40); flushFlags(); setIpTo(next); result(count); byte(0x0f); byte(0x0b);
+}
+
+// The same for pending 64-bit flags.
+function inlineCond64(cc: u32): bool {
+  let k = cc >> 1;
+  if (pending == LAZY_SUB) {
+    if (k == 2) { localGet(L_FA64); localGet(L_FB64); byte(0x51); } // e
+    else if (k == 1) { localGet(L_FA64); localGet(L_FB64); byte(0x54); } // b: lt_u
+    else if (k == 3) { localGet(L_FA64); localGet(L_FB64); byte(0x58); } // be: le_u
+    else if (k == 6) { localGet(L_FA64); localGet(L_FB64); byte(0x53); } // l: lt_s
+    else if (k == 7) { localGet(L_FA64); localGet(L_FB64); byte(0x57); } // le: le_s
+    else if (k == 4) { localGet(L_FR64); i64c(0); byte(0x53); } // s
+    else return false;
+  } else if (pending == LAZY_LOGIC) {
+    if (k == 0 || k == 1) i32c(0);
+    else if (k == 2 || k == 3) { localGet(L_FR64); byte(0x50); } // i64.eqz
+    else if (k == 4 || k == 6) { localGet(L_FR64); i64c(0); byte(0x53); }
+    else if (k == 7) { localGet(L_FR64); i64c(0); byte(0x57); }
+    else return false;
+  } else {
+    return false;
+  }
+  if (cc & 1) byte(0x45);
+  return true;
+}
+
+// A 64-bit ALU operation (forms as for 32 bits).
+function emitAlu64(e: usize, h: u8, i: u32, next: u64): void {
+  let op = <u32>load<u8>(e + E_OP);
+  let r1 = <u32>load<u8>(e + E_R1);
+  if (h == H_ALU_MI || h == H_ALU_MR) { // [mem] op imm/reg, no write-back
+    emitEa(e, next); localSet(L_M); emitLoad(8, i, next); localGet(L_V); localSet(L_A64);
+    if (h == H_ALU_MR) reg64(r1); else i64c(<u64><i64>load<i32>(e + E_IMM));
+    localSet(L_B64);
+  } else {
+    reg64(r1); localSet(L_A64);
+    if (h == H_ALU_RR) reg64(<u32>load<u8>(e + E_R2));
+    else if (h == H_ALU_RI) i64c(<u64><i64>load<i32>(e + E_IMM));
+    else { emitEa(e, next); localSet(L_M); emitLoad(8, i, next); localGet(L_V); }
+    localSet(L_B64);
+  }
+  localGet(L_A64); localGet(L_B64);
+  let lazy: u32;
+  switch (op) {
+    case ALU_ADD: byte(0x7c); lazy = LAZY_ADD; break;
+    case ALU_OR: byte(0x84); lazy = LAZY_LOGIC; break;
+    case ALU_AND: byte(0x83); lazy = LAZY_LOGIC; break;
+    case ALU_XOR: byte(0x85); lazy = LAZY_LOGIC; break;
+    default: byte(0x7d); lazy = LAZY_SUB; break; // sub, cmp
+  }
+  localSet(L_R64);
+  if (load<u8>(e + E_FLAGS) & F_WB) { localGet(L_CPU); localGet(L_R64); storeReg(r1); }
+  localGet(L_A64); localSet(L_FA64);
+  localGet(L_B64); localSet(L_FB64);
+  localGet(L_R64); localSet(L_FR64);
+  pending = lazy;
+  pendingSize = 8;
 }
 
 // The TLB probe of run()'s hostRead/hostWrite for the address in L_M: an
@@ -310,6 +374,7 @@ function emitInsn(e: usize, pc: u64, i: u32, n: u32, start: u64): void {
     default: { // ALU
       let op = <u32>load<u8>(e + E_OP);
       let size = <u32>load<u8>(e + E_SIZE);
+      if (size == 8) { emitAlu64(e, h, i, next); break; }
       if (h == H_ALU_MI4 || h == H_ALU_MI || h == H_ALU_MR4) { // [mem] op imm/reg, no write-back
         emitEa(e, next); localSet(L_M); emitLoad(size, i, next); localGet(L_V); byte(0xa7); localSet(L_A);
         if (h == H_ALU_MR4) reg32(r1); else i32c(size == 1 ? load<i32>(e + E_IMM) & 0xff : load<i32>(e + E_IMM));
@@ -393,8 +458,8 @@ function compile(e0: usize): bool {
   byte(10); s = sizeSlot();
   byte(1);
   let body = sizeSlot();
-  byte(5); byte(3); byte(0x7f); byte(1); byte(0x7e); byte(4); byte(0x7f); byte(2); byte(0x7e); byte(1); byte(0x7f);
-  // a b r: i32, m: i64, cnt fa fb fr: i32, vp v: i64, sl: i32
+  byte(6); byte(3); byte(0x7f); byte(1); byte(0x7e); byte(4); byte(0x7f); byte(2); byte(0x7e); byte(1); byte(0x7f);
+  byte(6); byte(0x7e); // a b r: i32, m: i64, cnt fa fb fr: i32, vp v: i64, sl: i32, 64-bit a b r fa fb fr: i64
   // Only at the address it was compiled for.
   byte(0x23); uleb(G_IP); i64c(ip); byte(0x52); byte(0x04); byte(0x40); i32c(0); byte(0x0f); byte(0x0b); // i64.ne
   off = <u32>(e0 - codeEntries) >> ICACHE_ENTRY_SHIFT;
