@@ -29,7 +29,12 @@ const RCX: u32 = 1;
 @inline function imm(e: usize): u64 { return <u64><i64>load<i32>(e + E_IMM); }
 
 // Near jumps: the target is cut to 32 bits outside long mode.
-@inline function jumpTo(t: u64): void { setIp(mode64 ? t : t & 0xffffffff); }
+// Set by every near jump: run() counts how often each branch target is
+// reached, to find blocks worth compiling (jit.ts).
+export let branched: bool = false;
+export function clearBranched(): void { branched = false; }
+
+@inline function jumpTo(t: u64): void { setIp(mode64 ? t : t & 0xffffffff); branched = true; }
 
 // The r/m operand of an entry whose ModRM may name a register or memory.
 @inline function rmGet(e: usize, size: u32, rx: bool): u64 {

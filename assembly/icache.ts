@@ -124,11 +124,13 @@ function parseModrm(e: usize, q: usize, rx: u32): usize {
 @inline function isMem(): bool { return mMod != 3; }
 
 // Decode the instruction at ip (at least 16 bytes before its page's end) into e.
-export function predecode(e: usize): void {
+export function predecode(e: usize): void { predecodeAt(e, codePtr()); }
+
+// The same for the bytes at host address p in the code page.
+export function predecodeAt(e: usize, p: usize): void {
   frameMarkCode(codeHost);
   memory.fill(e, 0, 32);
   store<u64>(e + E_TAG, codeKey);
-  let p = codePtr();
   if ((<u32>p & 0xfff) > 4096 - 16) return; // it may run into the next page: GENERIC
   let h = decodeForm(e, p);
   if (h >= H_ALU_RR && h <= H_MOV_RI && load<u8>(e + E_SIZE) == 4) h += SIZE4_OFFSET;

@@ -11,6 +11,12 @@ import { retired } from "./counters";
 import { tlbFlush } from "./tlb";
 import { CPU_FLAGS, CPU_LAZY_OP, CPU_LAZY_SIZE, CPU_LAZY_A, CPU_LAZY_B, CPU_LAZY_RES } from "./layout";
 export { run } from "./interp";
+// The block compiler's side of the boundary (assembly/jit.ts): what the
+// generated modules import, and the host's install calls.
+export { blockInstall, blockQueueDone, jitCond, jitImul, jitRead, jitWrite } from "./jit";
+export { ip, insnStart, stopped } from "./cpu";
+export { lazyA, lazyB, lazyOp, lazyRes, lazySize } from "./flags";
+export { branched } from "./fast";
 
 framesInit();
 

@@ -15,7 +15,8 @@ import {
   segBase, stackOpsize, sx16, sx32, sx8, linear, resetPrefixes, codeEntries, codeKey,
 } from "./decode";
 import { E_H, E_TAG, H_GENERIC, predecode } from "./icache";
-import { execEntry } from "./fast";
+import { branched, clearBranched, execEntry } from "./fast";
+import { E_BLOCK, E_HOT, noteBranchTarget } from "./jit";
 import { curAs, rd16, rd32, rdN, rdNW, wr16, wr32, wrN, setCurAs } from "./mem";
 import { codeTag, tlbFlush } from "./tlb";
 import {
@@ -649,6 +650,20 @@ export function run(task: usize, budget: i32): u32 {
     }
     let e = codeEntries + ((<usize>pc & PAGE_MASK) << ICACHE_ENTRY_SHIFT);
     if (load<u64>(e + E_TAG) != codeKey) predecode(e);
+    let block = load<u32>(e + E_BLOCK);
+    if (block) { // a compiled block starts here (jit.ts)
+      if (n - 1 + <i32>load<u16>(e + E_HOT) <= budget) {
+        let k = call_indirect<i32>(block, <u32>cpu, budget - n + 1); // it may loop while the budget lasts
+        if (k) {
+          n += k - 1;
+          if (stopped) break;
+          continue;
+        }
+      }
+    } else if (branched) {
+      clearBranched();
+      noteBranchTarget(e);
+    }
     if (load<u8>(e + E_H) != H_GENERIC) execEntry(e);
     else if ((<u32>pc & PAGE_MASK) <= PAGE_SIZE - 16) stepSlow(false);
     else if (prepareFetch()) stepSlow(true); // near the page end: from a buffer that holds the next page's start

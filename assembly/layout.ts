@@ -46,8 +46,18 @@ export const ICACHE_ENTRY_SHIFT: u32 = 5; // 32-byte entries
 export const ICACHE: usize = FRAME_GEN_END;
 export const ICACHE_END: usize = ICACHE + (4096 << (ICACHE_REGION_BITS + ICACHE_ENTRY_SHIFT));
 
+// Block compiler (assembly/jit.ts): requests for the host (a count, then
+// JIT_QUEUE_MAX records {entry u32, tag u64, code u32, length u32, insns u32}
+// of 24 bytes) and the Wasm modules they point to.
+export const JIT_QUEUE: usize = ICACHE_END;
+export const JIT_QUEUE_MAX: u32 = 32;
+export const JIT_QUEUE_ITEM: u32 = 24;
+export const JIT_CODE: usize = JIT_QUEUE + 4096;
+export const JIT_CODE_SIZE: u32 = 0x10000;
+export const JIT_END: usize = JIT_CODE + JIT_CODE_SIZE;
+
 // asc places its static data here (asconfig.json memoryBase must equal this).
-export const CORE_DATA: usize = ICACHE_END;
+export const CORE_DATA: usize = JIT_END;
 
 // Page-table entries are u32: frame address in bits 31..12, bits below.
 // Interior entries use PTE_P only. A leaf with neither P nor LAZY is unmapped.

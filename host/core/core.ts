@@ -1,7 +1,7 @@
 // The Wasm core, typed. Memory views are refreshed whenever the core grows
 // its memory (growth detaches the old ArrayBuffer).
 import wasmBytes from "../../build/core.wasm";
-import { CPU_REGS, CPU_RIP } from "../../assembly/layout.js";
+import { CPU_REGS, CPU_RIP, JIT_QUEUE, JIT_QUEUE_ITEM } from "../../assembly/layout.js";
 
 export interface CoreExports {
   memory: WebAssembly.Memory;
@@ -24,6 +24,24 @@ export interface CoreExports {
   statFramesPeak(): number;
   statCowCopies(): number;
   statRetired(): number;
+  // The block compiler (assembly/jit.ts): the table its functions go into,
+  // and what the generated modules import.
+  table: WebAssembly.Table;
+  blockInstall(request: number, index: number): void;
+  blockQueueDone(): void;
+  jitRead: WebAssembly.ExportValue;
+  jitWrite: WebAssembly.ExportValue;
+  jitCond: WebAssembly.ExportValue;
+  jitImul: WebAssembly.ExportValue;
+  ip: WebAssembly.Global;
+  insnStart: WebAssembly.Global;
+  stopped: WebAssembly.Global;
+  lazyOp: WebAssembly.Global;
+  lazySize: WebAssembly.Global;
+  lazyA: WebAssembly.Global;
+  lazyB: WebAssembly.Global;
+  lazyRes: WebAssembly.Global;
+  branched: WebAssembly.Global;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -39,6 +57,45 @@ export class Core {
     this.buffer = this.x.memory.buffer;
     this.u8view = new Uint8Array(this.buffer);
     this.dview = new DataView(this.buffer);
+  }
+
+  // Execute a task (see assembly/interp.ts run), then compile the blocks the
+  // core asked for meanwhile (assembly/jit.ts): one small module each, its
+  // function added to the core's table.
+  run(cpu: number, budget: number): number {
+    const reason = this.x.run(cpu, budget);
+    if (this.u32(JIT_QUEUE) !== 0) this.compileBlocks();
+    return reason;
+  }
+
+  private blockImports: WebAssembly.Imports | null = null;
+
+  private compileBlocks(): void {
+    const x = this.x;
+    this.blockImports ??= {
+      m: { mem: x.memory },
+      g: {
+        ip: x.ip, is: x.insnStart, stop: x.stopped, op: x.lazyOp, sz: x.lazySize, a: x.lazyA, b: x.lazyB,
+        r: x.lazyRes, br: x.branched,
+      },
+      f: { rd: x.jitRead, wr: x.jitWrite, cc: x.jitCond, mul: x.jitImul },
+    };
+    const n = this.u32(JIT_QUEUE);
+    for (let i = 0; i < n; i++) {
+      const item = JIT_QUEUE + 8 + i * JIT_QUEUE_ITEM;
+      const code = this.u32(item + 12);
+      let fn: WebAssembly.ExportValue;
+      try {
+        const bytes = this.u8.slice(code, code + this.u32(item + 16));
+        fn = new WebAssembly.Instance(new WebAssembly.Module(bytes), this.blockImports).exports.b;
+      } catch {
+        continue; // a block that does not compile stays interpreted
+      }
+      const index = this.x.table.grow(1);
+      this.x.table.set(index, fn);
+      this.x.blockInstall(i, index);
+    }
+    this.x.blockQueueDone();
   }
 
   static async create(): Promise<Core> {

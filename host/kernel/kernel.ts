@@ -391,7 +391,7 @@ export class Kernel implements TtyHost {
         continue;
       }
       const before = core.u64(p.cpu + CPU_ICOUNT);
-      const reason = core.x.run(p.cpu, budget);
+      const reason = core.run(p.cpu, budget);
       budget -= Math.max(1, core.u64(p.cpu + CPU_ICOUNT) - before);
       if (reason === REASON_BUDGET) break;
       this.trap(p, reason);
