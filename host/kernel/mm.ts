@@ -40,6 +40,7 @@ export class MemoryMap {
 
   // Remove [start, end) from the list, splitting VMAs that straddle it.
   remove(start: number, end: number): void {
+    if (this.vdso >= start && this.vdso < end) this.vdso = 0; // unmapped or replaced: its ud2s are plain ud2s
     const out: Vma[] = [];
     for (const v of this.vmas) {
       if (v.end <= start || v.start >= end) { out.push(v); continue; }
@@ -60,7 +61,9 @@ export class MemoryMap {
   protect(start: number, end: number, prot: number): boolean {
     if (!this.covered(start, end)) return false;
     const pieces = this.vmas.filter((v) => v.end > start && v.start < end).map((v) => retain({ ...v }));
+    const vdso = this.vdso; // the same mappings, other permissions
     this.remove(start, end);
+    this.vdso = vdso;
     for (const v of pieces) {
       const s = Math.max(v.start, start);
       this.vmas.push({ ...v, start: s, end: Math.min(v.end, end), prot, offset: v.offset + (s - v.start) });

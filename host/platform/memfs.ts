@@ -148,21 +148,21 @@ export class MemFs implements HostFs {
   // Walk path from the root, following symlinks in the middle (and at the
   // end when follow is set), as Linux's path walk does.
   private lookup(path: string, follow: boolean): Node | number {
-    const todo = split(path).reverse(); // a stack of components still to walk
+    const rest = split(path).reverse(); // a stack of components still to walk
     const stack: (Node & { kind: "dir" })[] = [this.root]; // the directories walked, for ".."
     let links = 0;
     let node: Node = this.root;
-    while (todo.length) {
-      const part = todo.pop()!;
+    while (rest.length) {
+      const part = rest.pop()!;
       const dir = stack[stack.length - 1];
       if (node.kind !== "dir") return ENOTDIR;
       if (part === ".") continue;
       if (part === "..") { if (stack.length > 1) stack.pop(); node = stack[stack.length - 1]; continue; }
       const next = dir.entries.get(part);
       if (!next) return ENOENT;
-      if (next.kind === "link" && (todo.length > 0 || follow)) {
+      if (next.kind === "link" && (rest.length > 0 || follow)) {
         if (++links > MAXSYMLINKS) return ELOOP;
-        todo.push(...split(next.target).reverse());
+        rest.push(...split(next.target).reverse());
         if (next.target.startsWith("/")) stack.length = 1;
         node = stack[stack.length - 1];
         continue;

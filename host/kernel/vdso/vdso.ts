@@ -70,13 +70,12 @@ export function mapVdso(core: Core, mem: GuestMemory, mm: MemoryMap, abi: Abi): 
   mm.add(at, vclock, PROT_READ, "[vvar]");
   mm.add(vclock, vdso, PROT_READ, "[vvar_vclock]");
   mm.add(vdso, vdso + size, PROT_READ | PROT_EXEC, "[vdso]");
-  mm.vdso = vdso;
+  mm.vdso = vdso; // after add, which clears it for whatever the range held
   return vdso;
 }
 
 // Whether the instruction at ip is in the process's vDSO (its ud2s are calls).
+// MemoryMap.remove forgets the vDSO once anything unmaps or replaces it.
 export function inVdso(mm: MemoryMap, ip: number): boolean {
-  if (!mm.vdso || ip < mm.vdso) return false;
-  const v = mm.vmas.find((m) => m.start <= ip && ip < m.end);
-  return v !== undefined && v.start === mm.vdso && v.name === "[vdso]";
+  return mm.vdso !== 0 && ip >= mm.vdso && ip < mm.vdso + VDSO_PAGES * PAGE;
 }
