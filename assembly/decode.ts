@@ -2,8 +2,8 @@
 // the instruction being decoded lives in globals read by the handlers.
 import { ICACHE, ICACHE_ENTRY_SHIFT, ICACHE_REGION_BITS, PAGE_MASK, PAGE_SHIFT } from "./layout";
 import { cpu, fsBase, gsBase, insnStart, ip, mode64, rget64, setIp, pageFault } from "./cpu";
-import { curAs, fetchPage } from "./mem";
-import { codeHost, codeTag, tlbSetCode } from "./tlb";
+import { fetchPage } from "./mem";
+import { codeHost, codeTag, curAs, tlbSetCode } from "./tlb";
 import { ACCESS_FETCH, asResolve, resolveError } from "./pagetable";
 import { frameGen } from "./frames";
 

@@ -17,6 +17,7 @@ export { blockInstall, blockQueueDone, jitCond, jitImul, jitRead, jitWrite } fro
 export { ip, insnStart, stopped } from "./cpu";
 export { lazyA, lazyB, lazyOp, lazyRes, lazySize } from "./flags";
 export { branched } from "./fast";
+export { tlbKey } from "./tlb";
 
 framesInit();
 
@@ -56,6 +57,7 @@ export function addressSpaceMove(as: u32, from: f64, to: f64, len: f64): i32 { r
 export function addressSpaceUnmap(as: u32, va: f64, len: f64): void { asUnmap(as, <u64>va, <u64>len); }
 export function addressSpaceProtect(as: u32, va: f64, len: f64, prot: u32): void { asProtect(as, <u64>va, <u64>len, prot); }
 export function addressSpaceEnsure(as: u32, va: f64, len: f64, write: bool): i32 { return asEnsure(as, <u64>va, <u64>len, write); }
+// For tests that write guest memory behind the core's back.
 export function flushTlb(): void { tlbFlush(); }
 
 export function statFramesUsed(): u32 { return framesUsed; }

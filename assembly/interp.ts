@@ -17,8 +17,8 @@ import {
 import { E_H, E_TAG, H_GENERIC, predecode } from "./icache";
 import { branched, clearBranched, execEntry } from "./fast";
 import { E_BLOCK, E_HOT, noteBranchTarget } from "./jit";
-import { curAs, rd16, rd32, rdN, rdNW, wr16, wr32, wrN, setCurAs } from "./mem";
-import { codeTag, tlbFlush } from "./tlb";
+import { rd16, rd32, rdN, rdNW, wr16, wr32, wrN } from "./mem";
+import { codeTag, curAs, tlbUse } from "./tlb";
 import {
   AF, CF, DF, LAZY_LOGIC, OF, PF, SF, ZF, cond, eflags, getCF, getFlags, getOF, lazyA, lazyB, lazyOp,
   lazyRes, lazySize, loadFlagState, setFlags, setFlagsMasked, setLazy, sizeMask,
@@ -606,8 +606,6 @@ function cmpxchgWide(half: u32): void {
 
 // ---- run(budget) ------------------------------------------------------------
 
-let lastAs: u32 = 0;
-
 // One instruction through step(), from the bytes at ip (`fresh`: the code page
 // was just prepared, the instruction may run off it). A faulting instruction
 // must leave the flags as they were (a read-modify-write computes them before
@@ -630,7 +628,7 @@ function retires(): bool {
 export function run(task: usize, budget: i32): u32 {
   setCpu(task);
   let as = load<u32>(task + CPU_AS);
-  if (as != lastAs || as != curAs) { tlbFlush(); lastAs = as; setCurAs(as); }
+  if (as != curAs) tlbUse(as);
   setIp(load<u64>(task + CPU_RIP));
   loadFlagState(load<u32>(task + CPU_FLAGS), load<u32>(task + CPU_LAZY_OP), load<u32>(task + CPU_LAZY_SIZE),
     load<u64>(task + CPU_LAZY_A), load<u64>(task + CPU_LAZY_B), load<u64>(task + CPU_LAZY_RES));

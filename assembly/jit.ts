@@ -104,7 +104,7 @@ function name(s: string): void { uleb(<u32>s.length); for (let i = 0; i < s.leng
 
 // Globals, functions and locals of the generated module.
 const G_IP: u32 = 0, G_IS: u32 = 1, G_STOP: u32 = 2, G_OP: u32 = 3, G_SZ: u32 = 4, G_A: u32 = 5, G_B: u32 = 6,
-  G_R: u32 = 7, G_BR: u32 = 8;
+  G_R: u32 = 7, G_BR: u32 = 8, G_KEY: u32 = 9;
 const F_RD: u32 = 0, F_WR: u32 = 1, F_CC: u32 = 2, F_MUL: u32 = 3;
 const L_CPU: u32 = 0, L_BUDGET: u32 = 1, L_A: u32 = 2, L_B: u32 = 3, L_R: u32 = 4, L_M: u32 = 5, L_CNT: u32 = 6,
   L_FA: u32 = 7, L_FB: u32 = 8, L_FR: u32 = 9, L_VP: u32 = 10, L_V: u32 = 11, L_SL: u32 = 12,
@@ -233,10 +233,10 @@ function emitAlu64(e: usize, h: u8, i: u32, next: u64): void {
 // The TLB probe of run()'s hostRead/hostWrite for the address in L_M: an
 // i32, nonzero when `tags` has the page and the access stays in it.
 function tlbProbe(tags: usize, size: u32): void {
-  localGet(L_M); i64c(12); byte(0x88); localSet(L_VP); // i64.shr_u
+  localGet(L_M); i64c(12); byte(0x88); byte(0x23); uleb(G_KEY); byte(0x85); localSet(L_VP); // tag: i64.shr_u, i64.xor
   localGet(L_VP); byte(0xa7); i32c(<i32>(TLB_ENTRIES - 1)); byte(0x71); localSet(L_SL);
   localGet(L_SL); i32c(3); byte(0x74); byte(0x29); byte(3); uleb(<u32>tags); // i64.load tags[slot]
-  localGet(L_VP); i64c(1); byte(0x7c); byte(0x51); // == vpage + 1
+  localGet(L_VP); byte(0x51); // == tag
   localGet(L_M); byte(0xa7); i32c(<i32>PAGE_MASK); byte(0x71); i32c(<i32>(PAGE_SIZE - size)); byte(0x4d);
   byte(0x71);
 }
@@ -440,7 +440,7 @@ function compile(e0: usize): bool {
   byte(0x60); byte(2); byte(0x7f); byte(0x7f); byte(1); byte(0x7f); // 3: the block (cpu, budget) -> entered; imul
   patchSize(s);
   byte(2); s = sizeSlot(); // imports
-  uleb(14);
+  uleb(15);
   name("m"); name("mem"); byte(2); byte(0); byte(1);
   name("g"); name("ip"); byte(3); byte(0x7e); byte(1);
   name("g"); name("is"); byte(3); byte(0x7e); byte(1);
@@ -451,6 +451,7 @@ function compile(e0: usize): bool {
   name("g"); name("b"); byte(3); byte(0x7e); byte(1);
   name("g"); name("r"); byte(3); byte(0x7e); byte(1);
   name("g"); name("br"); byte(3); byte(0x7f); byte(1);
+  name("g"); name("key"); byte(3); byte(0x7e); byte(1);
   name("f"); name("rd"); byte(0); byte(0);
   name("f"); name("wr"); byte(0); byte(1);
   name("f"); name("cc"); byte(0); byte(2);

@@ -4,9 +4,10 @@
 //
 // Linear memory:
 //   [0, 4K)            null guard, never used
-//   TLB                software TLB, separate read and write halves
+//   TLB                software TLB, separate read, write and fetch parts
 //   FRAME_REFS         one u32 reference count per 4 KiB frame of linear memory
 //   FRAME_GEN          one u32 per frame: generation of its decoded instructions
+//   AS_TLB_ID          one u32 per frame: the TLB id of the space it is the root of
 //   ICACHE             the decoded-instruction cache
 //   CORE_DATA          AssemblyScript's own static data (asc --memoryBase)
 //   frames             everything else: guest pages, page tables, CPU blocks
@@ -15,15 +16,18 @@ export const PAGE_SHIFT: u32 = 12;
 export const PAGE_SIZE: u32 = 4096;
 export const PAGE_MASK: u32 = 4095;
 
-// Software TLB: direct-mapped on the virtual page number. A tag is vpage + 1
-// (so 0 means empty); the host word is the linear address of the page.
+// Software TLB: direct-mapped, shared by all address spaces. A tag is
+// vpage ^ the space's key, its slot the tag's low bits (assembly/tlb.ts);
+// 0 means empty. The host word is the linear address of the page.
 export const TLB_BITS: u32 = 10;
 export const TLB_ENTRIES: u32 = 1024;
 export const TLB_READ_TAGS: usize = 0x1000; // u64 x TLB_ENTRIES
 export const TLB_READ_HOST: usize = TLB_READ_TAGS + TLB_ENTRIES * 8; // u32 x TLB_ENTRIES
 export const TLB_WRITE_TAGS: usize = TLB_READ_HOST + TLB_ENTRIES * 4;
 export const TLB_WRITE_HOST: usize = TLB_WRITE_TAGS + TLB_ENTRIES * 8;
-export const TLB_END: usize = TLB_WRITE_HOST + TLB_ENTRIES * 4;
+export const TLB_EXEC_TAGS: usize = TLB_WRITE_HOST + TLB_ENTRIES * 4;
+export const TLB_EXEC_HOST: usize = TLB_EXEC_TAGS + TLB_ENTRIES * 8;
+export const TLB_END: usize = TLB_EXEC_HOST + TLB_ENTRIES * 4;
 
 // Reference counts, indexed by absolute frame number (linear address >> 12).
 // Wasm32 memory is at most 4 GiB, so at most 1M frames.
@@ -38,12 +42,17 @@ export const FRAME_REFS_END: usize = FRAME_REFS + MAX_FRAMES * 4;
 export const FRAME_GEN: usize = FRAME_REFS_END;
 export const FRAME_GEN_END: usize = FRAME_GEN + MAX_FRAMES * 4;
 
+// Per frame that is the root table of an address space: its TLB id and the
+// epoch it was given in (see assembly/tlb.ts), 0 for none. Indexed like FRAME_REFS.
+export const AS_TLB_ID: usize = FRAME_GEN_END;
+export const AS_TLB_ID_END: usize = AS_TLB_ID + MAX_FRAMES * 4;
+
 // Decoded-instruction cache: ICACHE_REGIONS regions of one entry per byte
 // offset of a 4 KiB code frame; a frame's entries are in the region its
 // number hashes to (see assembly/icache.ts for the entry layout).
 export const ICACHE_REGION_BITS: u32 = 5;
 export const ICACHE_ENTRY_SHIFT: u32 = 5; // 32-byte entries
-export const ICACHE: usize = FRAME_GEN_END;
+export const ICACHE: usize = AS_TLB_ID_END;
 export const ICACHE_END: usize = ICACHE + (4096 << (ICACHE_REGION_BITS + ICACHE_ENTRY_SHIFT));
 
 // Block compiler (assembly/jit.ts): requests for the host (a count, then

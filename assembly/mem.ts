@@ -4,10 +4,7 @@
 import { PAGE_MASK, PAGE_SHIFT, PAGE_SIZE, TLB_READ_HOST, TLB_READ_TAGS, TLB_WRITE_HOST, TLB_WRITE_TAGS } from "./layout";
 import { ACCESS_FETCH, ACCESS_READ, ACCESS_WRITE, asResolve, resolveError } from "./pagetable";
 import { mode64, pageFault, stopped } from "./cpu";
-import { tlbFillRead, tlbFillWrite, tlbSlot } from "./tlb";
-
-export let curAs: u32 = 0;
-export function setCurAs(as: u32): void { curAs = as; }
+import { curAs, tlbFillExec, tlbFillRead, tlbFillWrite, tlbLookupExec, tlbSlot, tlbTag } from "./tlb";
 
 // Frame for a data access, filling the TLB; 0 after recording a fault.
 function slowPage(va: u64, access: u32): usize {
@@ -22,8 +19,9 @@ function slowPage(va: u64, access: u32): usize {
 
 // Host address of a guest byte for reading / writing; 0 on fault.
 @inline export function hostRead(va: u64): usize {
-  let i = tlbSlot(va >> PAGE_SHIFT);
-  if (load<u64>(TLB_READ_TAGS + (i << 3)) == (va >> PAGE_SHIFT) + 1) {
+  let t = tlbTag(va >> PAGE_SHIFT);
+  let i = tlbSlot(t);
+  if (load<u64>(TLB_READ_TAGS + (i << 3)) == t) {
     return <usize>load<u32>(TLB_READ_HOST + (i << 2)) + <usize>(va & PAGE_MASK);
   }
   let f = slowPage(va, ACCESS_READ);
@@ -31,8 +29,9 @@ function slowPage(va: u64, access: u32): usize {
 }
 
 @inline export function hostWrite(va: u64): usize {
-  let i = tlbSlot(va >> PAGE_SHIFT);
-  if (load<u64>(TLB_WRITE_TAGS + (i << 3)) == (va >> PAGE_SHIFT) + 1 && !stopped) {
+  let t = tlbTag(va >> PAGE_SHIFT);
+  let i = tlbSlot(t);
+  if (load<u64>(TLB_WRITE_TAGS + (i << 3)) == t && !stopped) {
     return <usize>load<u32>(TLB_WRITE_HOST + (i << 2)) + <usize>(va & PAGE_MASK);
   }
   if (stopped) return 0;
@@ -40,11 +39,14 @@ function slowPage(va: u64, access: u32): usize {
   return f ? f + <usize>(va & PAGE_MASK) : 0;
 }
 
-// Frame for an instruction fetch (no TLB: the decoder caches one code page).
+// Frame for an instruction fetch, through the TLB's fetch part.
 export function fetchPage(va: u64): usize {
+  let f = tlbLookupExec(va >> PAGE_SHIFT);
+  if (f) return f;
   if (mode64 && (va >> 47) != 0) { pageFault(va, ACCESS_FETCH); return 0; }
-  let f = asResolve(curAs, va, ACCESS_FETCH);
-  if (!f) pageFault(va, resolveError);
+  f = asResolve(curAs, va, ACCESS_FETCH);
+  if (f) tlbFillExec(va >> PAGE_SHIFT, f);
+  else pageFault(va, resolveError);
   return f;
 }
 

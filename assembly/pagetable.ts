@@ -6,7 +6,7 @@ import {
   PTE_COW, PTE_LAZY, PTE_P, PTE_R, PTE_SHARED, PTE_W, PTE_X, PROT_SHARED,
 } from "./layout";
 import { frameAlloc, frameAllocZero, frameRef, frameRefs, frameUnref, frameWritten } from "./frames";
-import { tlbFlush, tlbInvalidate } from "./tlb";
+import { tlbDropAllWrites, tlbForget, tlbInvalidate } from "./tlb";
 
 export let cowCopies: u64 = 0;
 
@@ -63,25 +63,44 @@ export function asWalk(as: u32, va: u64, mode: u32): usize {
 function unshare(src: usize, depth: u32): usize {
   let dst = frameAlloc();
   if (!dst) return 0;
-  for (let i: usize = 0; i < PAGE_SIZE; i += 4) {
-    let v = load<u32>(src + i);
-    if (v & PTE_P) {
+  memory.copy(dst, src, PAGE_SIZE);
+  for (let g: usize = 0; g < PAGE_SIZE; g += GROUP) {
+    if (!anyPresent(src + g)) continue;
+    for (let i = g; i < g + GROUP; i += 4) {
+      let v = load<u32>(src + i);
+      if (!(v & PTE_P)) continue;
       if (depth == 1 && (v & PTE_W) && !(v & PTE_SHARED)) {
         v = (v & ~PTE_W) | PTE_COW;
         store<u32>(src + i, v);
+        store<u32>(dst + i, v);
       }
       frameRef(<usize>(v & ~PAGE_MASK));
     }
-    store<u32>(dst + i, v);
   }
   frameUnref(src);
   return dst;
 }
 
+// Tables are mostly empty: scans look at GROUP bytes (8 entries) at a time.
+const GROUP: usize = 32;
+@inline function anyPresent(p: usize): bool {
+  return v128.any_true(v128.and(v128.or(v128.load(p), v128.load(p, 16)), i32x4.splat(PTE_P)));
+}
+
+// The bytes of a table at depth (levels to go) that can hold entries: only a
+// 4-level root is partly unused (32 entries cover 2^47).
+@inline function tableBytes(depth: u32): usize {
+  return depth == 4 ? 32 * 4 : PAGE_SIZE;
+}
+
 function freeBelow(table: usize, depth: u32): void {
-  for (let i: usize = 0; i < PAGE_SIZE; i += 4) {
-    let v = load<u32>(table + i);
-    if (v & PTE_P) freeEntry(v, depth); // most entries are empty or lazy: no call
+  let end = tableBytes(depth);
+  for (let g: usize = 0; g < end; g += GROUP) {
+    if (!anyPresent(table + g)) continue;
+    for (let i = g; i < g + GROUP; i += 4) {
+      let v = load<u32>(table + i);
+      if (v & PTE_P) freeEntry(v, depth);
+    }
   }
   frameUnref(table);
 }
@@ -100,17 +119,21 @@ export function asClone(as: u32): u32 {
   let dst = frameAlloc();
   if (!dst) return 0;
   memory.copy(dst, src, PAGE_SIZE);
-  for (let i: usize = 0; i < PAGE_SIZE; i += 4) {
-    let v = load<u32>(src + i);
-    if (v & PTE_P) frameRef(<usize>(v & ~PAGE_MASK));
+  let end = tableBytes(levelsOf(as));
+  for (let g: usize = 0; g < end; g += GROUP) {
+    if (!anyPresent(src + g)) continue;
+    for (let i = g; i < g + GROUP; i += 4) {
+      let v = load<u32>(src + i);
+      if (v & PTE_P) frameRef(<usize>(v & ~PAGE_MASK));
+    }
   }
-  tlbFlush(); // the parent may not write through its now shared tables without a fault
+  tlbDropAllWrites(); // the parent may not write through its now shared tables without a fault
   return <u32>dst | levelsOf(as);
 }
 
 export function asFree(as: u32): void {
+  tlbForget(as);
   freeBelow(rootOf(as), levelsOf(as));
-  tlbFlush();
 }
 
 function protBits(prot: u32): u32 {
@@ -144,7 +167,7 @@ export function asMap(as: u32, va: u64, len: u64, prot: u32): i32 {
     } else {
       store<u32>(e, bits | PTE_LAZY);
     }
-    tlbInvalidate(p >> PAGE_SHIFT);
+    tlbInvalidate(as, p >> PAGE_SHIFT);
   }
   return 0;
 }
@@ -157,13 +180,13 @@ export function asMove(as: u32, from: u64, to: u64, len: u64): i32 {
     let v: u32 = src ? load<u32>(src) : 0;
     if (src) {
       store<u32>(src, 0);
-      tlbInvalidate((from + off) >> PAGE_SHIFT);
+      tlbInvalidate(as, (from + off) >> PAGE_SHIFT);
     }
     let dst = asWalk(as, to + off, WALK_CREATE);
     if (!dst) return -1;
     freeEntry(load<u32>(dst), 1);
     store<u32>(dst, v);
-    tlbInvalidate((to + off) >> PAGE_SHIFT);
+    tlbInvalidate(as, (to + off) >> PAGE_SHIFT);
   }
   return 0;
 }
@@ -174,7 +197,7 @@ export function asUnmap(as: u32, va: u64, len: u64): void {
     if (!e) continue;
     freeEntry(load<u32>(e), 1);
     store<u32>(e, 0);
-    tlbInvalidate(p >> PAGE_SHIFT);
+    tlbInvalidate(as, p >> PAGE_SHIFT);
   }
 }
 
@@ -192,7 +215,7 @@ export function asProtect(as: u32, va: u64, len: u64, prot: u32): void {
       nv |= (v & PTE_P) != 0 && !(v & PTE_SHARED) && frameRefs(<usize>(v & ~PAGE_MASK)) > 1 ? PTE_COW : PTE_W;
     }
     store<u32>(e, nv);
-    tlbInvalidate(p >> PAGE_SHIFT);
+    tlbInvalidate(as, p >> PAGE_SHIFT);
   }
 }
 
@@ -240,7 +263,7 @@ export function asResolve(as: u32, va: u64, access: u32): usize {
     }
     v = (v & ~PTE_COW) | PTE_W;
     store<u32>(e, v);
-    tlbInvalidate(va >> PAGE_SHIFT);
+    tlbInvalidate(as, va >> PAGE_SHIFT);
   }
   let f = <usize>(v & ~PAGE_MASK);
   if (access == ACCESS_WRITE) frameWritten(f); // the guest or the kernel is about to write it

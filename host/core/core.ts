@@ -19,7 +19,6 @@ export interface CoreExports {
   addressSpaceMove(as: number, from: number, to: number, len: number): number;
   addressSpaceProtect(as: number, va: number, len: number, prot: number): void;
   addressSpaceEnsure(as: number, va: number, len: number, write: number): number;
-  flushTlb(): void;
   statFramesUsed(): number;
   statFramesPeak(): number;
   statCowCopies(): number;
@@ -42,6 +41,7 @@ export interface CoreExports {
   lazyB: WebAssembly.Global;
   lazyRes: WebAssembly.Global;
   branched: WebAssembly.Global;
+  tlbKey: WebAssembly.Global;
 }
 
 let compiled: WebAssembly.Module | null = null;
@@ -76,7 +76,7 @@ export class Core {
       m: { mem: x.memory },
       g: {
         ip: x.ip, is: x.insnStart, stop: x.stopped, op: x.lazyOp, sz: x.lazySize, a: x.lazyA, b: x.lazyB,
-        r: x.lazyRes, br: x.branched,
+        r: x.lazyRes, br: x.branched, key: x.tlbKey,
       },
       f: { rd: x.jitRead, wr: x.jitWrite, cc: x.jitCond, mul: x.jitImul },
     };
