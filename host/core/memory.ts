@@ -38,6 +38,16 @@ export class GuestMemory {
     return (e & PTE_P) && (e & PTE_R) ? e - (e & 0xfff) + off : -1;
   }
 
+  // Whether read() of [va, va+len) would succeed, without copying.
+  readable(va: number, len: number): boolean {
+    if (va < 0 || va + len > this.maxAddr()) return false;
+    for (let a = va - (va % PAGE_SIZE); a < va + len; a += PAGE_SIZE) {
+      const e = this.pte(a);
+      if (!(e & PTE_R) || !(e & (PTE_P | PTE_LAZY))) return false;
+    }
+    return true;
+  }
+
   // Bytes at [va, va+len) or null; lazy pages read as zeros.
   read(va: number, len: number): Uint8Array | null {
     if (len === 0) return new Uint8Array(0);

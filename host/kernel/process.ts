@@ -7,6 +7,7 @@ import { SignalState } from "./signal/state.js";
 import { defaultLimits } from "./syscalls/info.js";
 import type { Tty } from "./tty/tty.js";
 import type { Siginfo } from "./signal/siginfo.js";
+import type { Ctx } from "./syscalls/types.js";
 
 export type ProcState = "runnable" | "blocked" | "stopped" | "zombie";
 
@@ -20,6 +21,8 @@ export interface Credentials {
 export const ROOT_CREDENTIALS: Credentials = {
   uid: 0, euid: 0, suid: 0, fsuid: 0, gid: 0, egid: 0, sgid: 0, fsgid: 0, groups: [],
 };
+
+const NO_NAME = new Uint8Array(0);
 
 export class Process {
   parent: Process | null = null;
@@ -40,7 +43,7 @@ export class Process {
   childSubreaper = false; // prctl(PR_SET_CHILD_SUBREAPER)
   dumpable = 1; // prctl(PR_SET_DUMPABLE)
   noNewPrivs = false; // prctl(PR_SET_NO_NEW_PRIVS)
-  comm = new Uint8Array(0); // the name (at most 15 bytes): the file's base name at execve, or PR_SET_NAME
+  comm = NO_NAME; // the name (at most 15 bytes): the file's base name at execve, or PR_SET_NAME
   exe = "";
   argv: string[] = [];
   pending: unknown = null; // state a blocked syscall keeps until it completes
@@ -53,6 +56,7 @@ export class Process {
   childCpu = 0; // retired by reaped children and their reaped descendants
   voluntarySwitches = 0; // slices that ended because the process blocked
   involuntarySwitches = 0; // slices that ran out
+  ctx: Ctx | null = null; // what its syscall handlers get (syscalls/dispatch.ts)
 
   constructor(
     public pid: number,

@@ -13,35 +13,43 @@ import { S_IFCHR } from "./node.js";
 // A host fd whose reader has gone is "broken": as with a pipe, what was queued
 // is dropped and later writes fail with EPIPE.
 export class HostOutput {
-  private queue: { fd: number; data: Uint8Array }[] = [];
-  private size = 0;
+  // The queued bytes, in one buffer so queuing allocates nothing: runs of
+  // consecutive writes to one fd, as (fd, end offset) pairs.
+  private buf = new Uint8Array(1 << 16);
+  private used = 0;
+  private runs: number[] = [];
   private broken = new Set<number>();
   constructor(private platform: Platform) {}
 
   // False when fd's reader is gone.
   write(fd: number, data: Uint8Array): boolean {
     if (this.broken.has(fd)) return false;
-    this.queue.push({ fd, data: data.slice() });
-    this.size += data.length;
-    if (this.size >= 1 << 16) this.flush();
+    if (data.length > this.buf.length - this.used) {
+      this.flush();
+      if (data.length > this.buf.length) return this.send(fd, data.slice());
+    }
+    this.buf.set(data, this.used);
+    this.used += data.length;
+    const n = this.runs.length;
+    if (n && this.runs[n - 2] === fd) this.runs[n - 1] = this.used;
+    else this.runs.push(fd, this.used);
     return true;
   }
 
   flush(): void {
-    let i = 0;
-    while (i < this.queue.length) {
-      const fd = this.queue[i].fd;
-      let j = i;
-      let n = 0;
-      while (j < this.queue.length && this.queue[j].fd === fd) n += this.queue[j++].data.length;
-      const out = new Uint8Array(n);
-      let o = 0;
-      for (let k = i; k < j; k++) { out.set(this.queue[k].data, o); o += this.queue[k].data.length; }
-      if (!this.broken.has(fd) && !this.platform.writeStdio(fd, out)) this.broken.add(fd);
-      i = j;
+    let start = 0;
+    for (let i = 0; i < this.runs.length; i += 2) {
+      const end = this.runs[i + 1];
+      this.send(this.runs[i], this.buf.slice(start, end)); // a stream platform keeps what it is given
+      start = end;
     }
-    this.queue = [];
-    this.size = 0;
+    this.runs.length = 0;
+    this.used = 0;
+  }
+
+  private send(fd: number, data: Uint8Array): boolean {
+    if (!this.broken.has(fd) && !this.platform.writeStdio(fd, data)) this.broken.add(fd);
+    return !this.broken.has(fd);
   }
 }
 

@@ -31,7 +31,6 @@ const DEFAULT: SigAction = Object.freeze({ handler: SIG_DFL, flags: 0, restorer:
 const IGNORE: SigAction = Object.freeze({ handler: SIG_IGN, flags: 0, restorer: 0, mask: 0n });
 
 export class SignalState {
-  actions: SigAction[] = new Array<SigAction>(NSIG + 1).fill(DEFAULT);
   blocked = 0n;
   private pendingSet = 0n;
   private queue: Siginfo[] = []; // arrival order
@@ -46,6 +45,9 @@ export class SignalState {
   stopped = 0; // the stop signal while stopped
   report = 0; // stopped/continued status word waiting for wait4 (WUNTRACED/WCONTINUED), 0 if none
 
+  // fork passes a copy of the parent's actions; a new process starts with the defaults.
+  constructor(public actions: SigAction[] = new Array<SigAction>(NSIG + 1).fill(DEFAULT)) {}
+
   get pending(): bigint { return this.pendingSet; }
 
   setBlocked(mask: bigint): void {
@@ -59,7 +61,7 @@ export class SignalState {
   }
 
   private recalc(): void {
-    this.deliverable = (this.pendingSet & ~this.blocked & ~this.waitSet) !== 0n;
+    this.deliverable = this.pendingSet !== 0n && (this.pendingSet & ~this.blocked & ~this.waitSet) !== 0n;
   }
 
   // A blocked syscall should be woken: something can be delivered or waited for.
@@ -109,8 +111,7 @@ export class SignalState {
 
   // fork: dispositions, mask and alternate stack are inherited; nothing is pending.
   forkCopy(): SignalState {
-    const s = new SignalState();
-    s.actions = this.actions.slice();
+    const s = new SignalState(this.actions.slice());
     s.blocked = this.blocked;
     s.altSp = this.altSp;
     s.altSize = this.altSize;

@@ -7,7 +7,7 @@ import type { Kernel } from "../kernel.js";
 import type { Process } from "../process.js";
 import { I386_NAMES, X86_64_NAMES } from "./names.gen.js";
 import { I386_TABLE, X86_64_TABLE } from "./tables.js";
-import { NORETURN, SIGNED32, SIGNEDWORD, UNSIGNED32, type Ctx, type SyscallDef } from "./types.js";
+import { NORETURN, READ_S32, READ_SWORD, READ_U32, type Ctx, type SyscallDef } from "./types.js";
 
 const reported = new Set<string>();
 
@@ -29,29 +29,43 @@ export function dispatchSyscall(k: Kernel, p: Process, traced = true): void {
     core.setReg(p.cpu, RESULT_REG, -ENOSYS);
     return;
   }
-  const ctx: Ctx = { k, p, mem: p.mem, word: p.abi.word };
-  const args = readArgs(k, p, def);
-  tracer?.enter(p, def.name, def.args, def.ret, args);
-  const res = def.fn(ctx, ...args);
+  const ctx = ctxOf(k, p);
+  const reads = def.reads;
+  const n = reads.length;
+  const a0 = n > 0 ? readArg(k, p, reads, 0) : 0, a1 = n > 1 ? readArg(k, p, reads, 1) : 0;
+  const a2 = n > 2 ? readArg(k, p, reads, 2) : 0, a3 = n > 3 ? readArg(k, p, reads, 3) : 0;
+  const a4 = n > 4 ? readArg(k, p, reads, 4) : 0, a5 = n > 5 ? readArg(k, p, reads, 5) : 0;
+  tracer?.enter(p, def.name, def.args, def.ret, [a0, a1, a2, a3, a4, a5].slice(0, n));
+  // Exactly n arguments, as the definition declares (no array on this path).
+  const fn = def.fn;
+  const res = n === 0 ? fn(ctx) : n === 1 ? fn(ctx, a0) : n === 2 ? fn(ctx, a0, a1) : n === 3 ? fn(ctx, a0, a1, a2)
+    : n === 4 ? fn(ctx, a0, a1, a2, a3) : n === 5 ? fn(ctx, a0, a1, a2, a3, a4) : fn(ctx, a0, a1, a2, a3, a4, a5);
   tracer?.leave(p, res);
   if (res === BLOCKED || p.state === "zombie") return; // a zombie has no registers left
   p.pending = null;
   if (res !== NORETURN) core.setReg(p.cpu, RESULT_REG, is64 ? res : res >>> 0);
 }
 
-function readArgs(k: Kernel, p: Process, def: SyscallDef): number[] {
+// One Ctx per process and image: its fields change only at execve.
+function ctxOf(k: Kernel, p: Process): Ctx {
+  const c = p.ctx;
+  if (c && c.mem === p.mem) return c;
+  return (p.ctx = { k, p, mem: p.mem, word: p.abi.word });
+}
+
+// Argument i, read from its register as its type says the kernel does.
+function readArg(k: Kernel, p: Process, reads: readonly number[], i: number): number {
   const core = k.core;
-  const is64 = p.abi.word === 8;
-  const args: number[] = [];
-  for (let i = 0; i < def.args.length; i++) {
-    const t = def.args[i];
-    const r = p.abi.argRegs[i];
-    if (SIGNED32.has(t)) args.push(core.reg32(p.cpu, r) | 0);
-    else if (UNSIGNED32.has(t)) args.push(core.reg32(p.cpu, r));
-    else if (SIGNEDWORD.has(t)) args.push(is64 ? core.regSigned(p.cpu, r) : core.reg32(p.cpu, r) | 0);
-    else args.push(is64 ? core.reg(p.cpu, r) : core.reg32(p.cpu, r));
-  }
-  return args;
+  const r = p.abi.argRegs[i];
+  const kind = reads[i];
+  if (kind === READ_S32) return core.reg32(p.cpu, r) | 0;
+  if (kind === READ_U32) return core.reg32(p.cpu, r);
+  if (p.abi.word === 4) return kind === READ_SWORD ? core.reg32(p.cpu, r) | 0 : core.reg32(p.cpu, r);
+  return kind === READ_SWORD ? core.regSigned(p.cpu, r) : core.reg(p.cpu, r);
+}
+
+function readArgs(k: Kernel, p: Process, def: SyscallDef): number[] {
+  return def.reads.map((_, i) => readArg(k, p, def.reads, i));
 }
 
 // A signal arrived while p was blocked in a syscall. saRestart is null when no
@@ -71,7 +85,7 @@ export function interruptSyscall(k: Kernel, p: Process, saRestart: boolean | nul
   if (kind === "sa" && saRestart) {
     core.setIp(p.cpu, core.ip(p.cpu) - 2);
   } else {
-    if (def?.interrupted) def.interrupted({ k, p, mem: p.mem, word: p.abi.word }, ...readArgs(k, p, def));
+    if (def?.interrupted) def.interrupted(ctxOf(k, p), ...readArgs(k, p, def));
     core.setReg(p.cpu, RESULT_REG, -EINTR);
   }
   p.pending = null;

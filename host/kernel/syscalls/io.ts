@@ -94,17 +94,15 @@ export function write(c: Ctx, fd: number, buf: number, count: number): SysResult
 // struct iovec array: {base, len} words.
 function readIovec(c: Ctx, iov: number, cnt: number): [number, number][] | number {
   if (cnt < 0 || cnt > IOV_MAX) return -EINVAL;
-  const raw = c.mem.read(iov, cnt * 2 * c.word);
-  if (!raw) return -EFAULT;
-  const dv = new DataView(raw.buffer);
-  const out: [number, number][] = [];
+  const w = c.word;
+  if (cnt > 0 && !c.mem.readable(iov, cnt * 2 * w)) return -EFAULT;
+  const out: [number, number][] = new Array(cnt);
   let total = 0;
   for (let i = 0; i < cnt; i++) {
-    const o = i * 2 * c.word;
-    const base = c.word === 4 ? dv.getUint32(o, true) : dv.getUint32(o, true) + dv.getUint32(o + 4, true) * 2 ** 32;
-    const len = c.word === 4 ? dv.getUint32(o + 4, true) : dv.getUint32(o + 8, true) + dv.getUint32(o + 12, true) * 2 ** 32;
+    const base = c.mem.word(iov + i * 2 * w, w)!;
+    const len = c.mem.word(iov + i * 2 * w + w, w)!;
     if (len > 0x7fffffff || (total += len) > 0x7fffffff) return -EINVAL;
-    out.push([base, len]);
+    out[i] = [base, len];
   }
   return out;
 }

@@ -14,10 +14,10 @@ import * as proc from "./proc.js";
 import * as sched from "./sched.js";
 import * as sig from "./sig.js";
 import * as tls from "./tls.js";
-import type { ArgType, RestartKind, SyscallDef } from "./types.js";
+import { readKind, type ArgType, type RestartKind, type SyscallDef } from "./types.js";
 
 type Fn = SyscallDef["fn"];
-const def = (fn: unknown, ...args: ArgType[]): SyscallDef => ({ fn: fn as Fn, args });
+const def = (fn: unknown, ...args: ArgType[]): SyscallDef => ({ fn: fn as Fn, args, reads: args.map(readKind) });
 // Calls whose result strace prints in hex (addresses) or octal (umask).
 const hex = (d: SyscallDef): SyscallDef => ({ ...d, ret: "hex" });
 const octal = (d: SyscallDef): SyscallDef => ({ ...d, ret: "octal" });

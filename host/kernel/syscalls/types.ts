@@ -50,8 +50,14 @@ const UNSIGNED = [
 export type ArgType = (typeof S32)[number] | (typeof SWORD)[number] | (typeof U32)[number] | (typeof UNSIGNED)[number];
 
 export const SIGNED32: ReadonlySet<ArgType> = new Set(S32);
-export const UNSIGNED32: ReadonlySet<ArgType> = new Set(U32);
+const UNSIGNED32: ReadonlySet<ArgType> = new Set(U32);
 export const SIGNEDWORD: ReadonlySet<ArgType> = new Set(SWORD);
+
+// How the dispatcher reads an argument's register, decided once per definition.
+export const READ_WORD = 0, READ_S32 = 1, READ_U32 = 2, READ_SWORD = 3;
+export function readKind(t: ArgType): number {
+  return SIGNED32.has(t) ? READ_S32 : UNSIGNED32.has(t) ? READ_U32 : SIGNEDWORD.has(t) ? READ_SWORD : READ_WORD;
+}
 
 // How --strace prints the return value: decimal (default), hex (addresses), octal (umask).
 export type RetType = "dec" | "hex" | "octal";
@@ -65,6 +71,7 @@ export type RestartKind = "sa" | "nohand" | "block" | "never";
 
 export interface SyscallDef {
   args: ArgType[];
+  reads: number[]; // readKind of each argument
   ret?: RetType;
   fn: (c: Ctx, ...a: number[]) => SysResult;
   restart?: RestartKind;
