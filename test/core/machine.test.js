@@ -1,7 +1,7 @@
 // The run() boundary itself, on the emulator alone: stop reasons and where
 // eip is left, fault address and error code, instruction budgets,
 // copy-on-write between cloned address spaces, code across a page boundary
-// and self-modifying code.
+// and self-modifying code; the TLB across address-space switches.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CODE, DATA, L, Machine, RO, STACK, loadCore } from './harness.js';
@@ -240,6 +240,60 @@ test('fork shares page tables: a map, unmap or protect in one clone leaves the o
   core.addressSpaceFree(child);
   core.addressSpaceFree(grand);
   assert.is(core.statFramesUsed(), used, 'every frame is back');
+});
+
+// Runs in each address space without flushing the TLB in between, as the
+// kernel does: CODE stores ebx at DATA+0x40 and loads it back into eax;
+// CODE+0x20 only loads it.
+function spaceRunner() {
+  const m = machine([0x89, 0x1d, ...le32(DATA + 0x40), 0xa1, ...le32(DATA + 0x40)]);
+  m.write(CODE + 0x20, Uint8Array.from([0xa1, ...le32(DATA + 0x40), 0xcc]));
+  const run = (as, at, ebx = 0) => {
+    m.setAs(as);
+    m.eip = at;
+    m.setReg('ebx', ebx);
+    const reason = core.run(m.cpu, 100);
+    return reason === L.REASON_BREAKPOINT ? m.reg('eax') : -reason;
+  };
+  return {
+    m,
+    store: (as, v) => run(as, CODE, v),
+    load: (as) => run(as, CODE + 0x20),
+  };
+}
+
+test('the TLB keeps address spaces apart: each run sees its own pages', () => {
+  const { m, store, load } = spaceRunner();
+  const spaces = [m.as, ...[1, 2, 3].map(() => core.addressSpaceClone(m.as))];
+  for (let round = 0; round < 3; round++) {
+    spaces.forEach((as, i) => assert.is(store(as, i * 0x100 + round), i * 0x100 + round));
+    spaces.forEach((as, i) => assert.is(load(as), i * 0x100 + round, `space ${i} round ${round}`));
+  }
+  // A page taken away from a space that is not running faults on its next run.
+  core.addressSpaceUnmap(spaces[2], DATA, L.PAGE_SIZE);
+  assert.is(load(spaces[2]), -L.REASON_PAGE_FAULT);
+  assert.is(load(spaces[1]), 0x102);
+  // So does a write to a page made read-only meanwhile.
+  core.addressSpaceProtect(spaces[3], DATA, L.PAGE_SIZE, L.PROT_READ);
+  assert.is(store(spaces[3], 5), -L.REASON_PAGE_FAULT);
+  assert.is(load(spaces[3]), 0x302);
+  for (const as of spaces.slice(1)) core.addressSpaceFree(as);
+  m.setAs(m.as);
+});
+
+test('the TLB across thousands of short-lived clones: reused root frames and id epochs', () => {
+  const { m, store, load } = spaceRunner();
+  assert.is(store(m.as, 0xabcd), 0xabcd);
+  const used = core.statFramesUsed();
+  for (let i = 0; i < 9000; i++) { // more than two epochs of 4095 ids
+    const child = core.addressSpaceClone(m.as);
+    if (load(child) !== 0xabcd) assert.unreachable(`clone ${i} read ${load(child)}`);
+    if (store(child, i) !== i) assert.unreachable(`clone ${i} store`);
+    if (load(m.as) !== 0xabcd) assert.unreachable(`parent after clone ${i}`);
+    core.addressSpaceFree(child);
+  }
+  assert.is(core.statFramesUsed(), used);
+  m.setAs(m.as);
 });
 
 test.run();
