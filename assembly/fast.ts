@@ -2,7 +2,7 @@
 // what interp.ts's step() does for the same bytes, in the same order of
 // memory accesses and checks, so faults and flags come out the same.
 import { ip, mode64, rget, rget32, rget64, rset, setIp, stopped } from "./cpu";
-import { rd32, rdN, rdNW, wr32, wrN } from "./mem";
+import { rd32, rd64, rdN, rdNW, wr32, wr64, wrN } from "./mem";
 import { cond, sizeMask } from "./flags";
 import { aluOp, dec, inc } from "./alu";
 import { shiftCount, shiftOp } from "./shift";
@@ -49,9 +49,9 @@ export function clearBranched(): void { branched = false; }
 @inline function has(e: usize, f: u8): bool { return (load<u8>(e + E_FLAGS) & f) != 0; }
 
 // Loads and stores of a size known where the handler is instantiated: the
-// 32-bit ones inline.
-@inline function rdS(s: u32, a: u64): u64 { return s == 4 ? <u64>rd32(a) : rdN(s, a); }
-@inline function wrS(s: u32, a: u64, v: u64): void { if (s == 4) wr32(a, <u32>v); else wrN(s, a, v); }
+// 32- and 64-bit ones inline.
+@inline function rdS(s: u32, a: u64): u64 { return s == 4 ? <u64>rd32(a) : s == 8 ? rd64(a) : rdN(s, a); }
+@inline function wrS(s: u32, a: u64, v: u64): void { if (s == 4) wr32(a, <u32>v); else if (s == 8) wr64(a, v); else wrN(s, a, v); }
 
 // The frequent forms as inline templates, instantiated below for any operand
 // size (read from the entry) and for 32 bits.

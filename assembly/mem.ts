@@ -89,7 +89,7 @@ export function rd16(va: u64): u32 {
   return h ? load<u32>(h) : 0;
 }
 
-export function rd64(va: u64): u64 {
+@inline export function rd64(va: u64): u64 {
   if (crosses(va, 8)) return rdCross(va, 8);
   let h = hostRead(va);
   return h ? load<u64>(h) : 0;
@@ -107,7 +107,7 @@ export function wr16(va: u64, v: u32): void {
   if (h) store<u32>(h, v);
 }
 
-export function wr64(va: u64, v: u64): void {
+@inline export function wr64(va: u64, v: u64): void {
   if (crosses(va, 8)) { wrCross(va, 8, v); return; }
   let h = hostWrite(va);
   if (h) store<u64>(h, v);

@@ -1,6 +1,6 @@
 // The stack as push and pop see it: rsp in 64-bit mode, esp (flat) otherwise.
 import { mode64, rget32, rget64, rset32, rset64, stopped } from "./cpu";
-import { rdN, wrN } from "./mem";
+import { rd32, rd64, rdN, wr32, wr64, wrN } from "./mem";
 
 const RSP: u32 = 4;
 
@@ -10,13 +10,15 @@ const RSP: u32 = 4;
 
 export function push(size: u32, v: u64): void {
   let sp = stackAddr(spGet() - size);
-  wrN(size, sp, v);
+  if (size == 8) wr64(sp, v); // the usual sizes inline
+  else if (size == 4) wr32(sp, <u32>v);
+  else wrN(size, sp, v);
   if (!stopped) spSet(sp);
 }
 
 export function pop(size: u32): u64 {
   let sp = spGet();
-  let v = rdN(size, sp);
+  let v = size == 8 ? rd64(sp) : size == 4 ? <u64>rd32(sp) : rdN(size, sp);
   if (!stopped) spSet(stackAddr(sp + size));
   return v;
 }
