@@ -107,7 +107,8 @@ const treeKiB = (pid, base) =>
   descendants(pid).reduce((s, p) => s + kib(`/proc/${p}/smaps_rollup`, 'Pss'), 0) + kernelKiB() - base;
 
 // idle N: once it prints "ready", wait until the memory stops growing (the
-// children still have to block), measure, then close stdin to end them.
+// children still have to block), measure, then close stdin: the parent then
+// kills them.
 function idleRun(engine, n) {
   const [cmd, cmdArgs] = ENGINES[engine]('idle', [String(n)]);
   const base = kernelKiB();
