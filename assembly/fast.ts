@@ -8,7 +8,7 @@ import { aluOp, dec, inc } from "./alu";
 import { shiftCount, shiftOp } from "./shift";
 import { imul2 } from "./muldiv";
 import { pop, push } from "./stack";
-import { sx16, sx8 } from "./decode";
+import { sx16, sx32, sx8 } from "./decode";
 import {
   E_BASE, E_DISP, E_FLAGS, E_H, E_IMM, E_INDEX, E_LEN, E_OP, E_R1, E_R2, E_SCALE, E_SIZE, F_CL, F_IMM,
   F_MEM, F_REX, F_RIP, F_WB, H_ALU_MI, H_ALU_MR, H_ALU_RI, H_ALU_RM, H_ALU_RR, H_CALL, H_CALL_IND,
@@ -129,9 +129,9 @@ function lea(e: usize): void { rset(size(e), r1(e), eaOf(e) & sizeMask(size(e)),
 
 function movx(e: usize): void {
   let k = op(e);
-  let v = rmGet(e, (k & 1) ? 2 : 1, rex(e));
+  let v = rmGet(e, (k & 4) ? 4 : (k & 1) ? 2 : 1, rex(e));
   if (stopped) return;
-  if (k & 2) v = ((k & 1) ? sx16(<u32>v) : sx8(<u32>v)) & sizeMask(size(e));
+  if (k & 2) v = ((k & 4) ? sx32(<u32>v) : (k & 1) ? sx16(<u32>v) : sx8(<u32>v)) & sizeMask(size(e));
   rset(size(e), r1(e), v, false);
 }
 

@@ -53,7 +53,10 @@ export const H_MOV_MR: u8 = 8; // [ea] = r1
 export const H_MOV_RI: u8 = 9; // r1 = imm
 export const H_MOV_MI: u8 = 10; // [ea] = imm
 export const H_LEA: u8 = 11;
-export const H_MOVX: u8 = 12; // movzx/movsx; op: bit 0 word source, bit 1 sign-extend
+export const H_MOVX: u8 = 12; // movzx/movsx/movsxd; op: MOVX_* bits
+export const MOVX_WORD: u8 = 1; // the source is a word (else a byte, or MOVX_DWORD)
+export const MOVX_SIGNED: u8 = 2; // sign-extend (else zero-extend)
+export const MOVX_DWORD: u8 = 4; // the source is a dword (movsxd, cdqe)
 export const H_JCC: u8 = 13;
 export const H_JMP: u8 = 14;
 export const H_CALL: u8 = 15;
@@ -197,6 +200,20 @@ function decodeForm(e: usize, p: usize): u8 {
         if (b == 0x6a) { store<i32>(e + E_IMM, <i32>load<i8>(q)); q++; }
         else { store<i32>(e + E_IMM, load<i32>(q)); q += 4; }
         h = H_PUSH_I;
+        break;
+      case 0x63: // movsxd r64, r/m32 (with REX.W; in 32-bit code this is arpl)
+        if (!mode64 || size != 8) break;
+        store<u8>(e + E_SIZE, 8);
+        store<u8>(e + E_OP, MOVX_SIGNED | MOVX_DWORD);
+        q = parseModrm(e, q, rx);
+        h = H_MOVX;
+        break;
+      case 0x98: // cwde (eax = ax sign-extended), cdqe with REX.W (rax = eax)
+        store<u8>(e + E_SIZE, <u8>size);
+        store<u8>(e + E_OP, size == 8 ? MOVX_SIGNED | MOVX_DWORD : MOVX_SIGNED | MOVX_WORD);
+        store<u8>(e + E_R1, 0);
+        store<u8>(e + E_R2, 0);
+        h = H_MOVX;
         break;
       case 0x69: case 0x6b:
         store<u8>(e + E_SIZE, <u8>size);
