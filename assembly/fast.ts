@@ -11,7 +11,7 @@ import { pop, push } from "./stack";
 import { sx16, sx32, sx8 } from "./decode";
 import {
   E_BASE, E_DISP, E_FLAGS, E_H, E_IMM, E_INDEX, E_LEN, E_OP, E_R1, E_R2, E_SCALE, E_SIZE, F_CL, F_IMM,
-  F_MEM, F_REX, F_RIP, F_WB, H_ALU_MI, H_ALU_MR, H_ALU_RI, H_ALU_RM, H_ALU_RR, H_CALL, H_CALL_IND,
+  F_MEM, F_REX, F_RIP, F_WB, MOVX_DWORD, MOVX_SIGNED, MOVX_WORD, H_ALU_MI, H_ALU_MR, H_ALU_RI, H_ALU_RM, H_ALU_RR, H_CALL, H_CALL_IND,
   H_CMOV, H_IMUL, H_INCDEC, H_JCC, H_JMP, H_JMP_IND, H_LEA, H_MOV_MI, H_MOV_MR, H_MOV_RI, H_MOV_RM,
   H_MOV_RR, H_MOVX, H_ALU_RR4, H_ALU_RI4, H_ALU_RM4, H_ALU_MR4, H_ALU_MI4, H_MOV_RR4, H_MOV_RM4, H_MOV_MR4, H_MOV_RI4, H_NOP, H_POP_R, H_PUSH_I, H_PUSH_R, H_RET, H_SETCC, H_SHIFT,
 } from "./icache";
@@ -129,9 +129,11 @@ function lea(e: usize): void { rset(size(e), r1(e), eaOf(e) & sizeMask(size(e)),
 
 function movx(e: usize): void {
   let k = op(e);
-  let v = rmGet(e, (k & 4) ? 4 : (k & 1) ? 2 : 1, rex(e));
+  let v = rmGet(e, (k & MOVX_DWORD) ? 4 : (k & MOVX_WORD) ? 2 : 1, rex(e));
   if (stopped) return;
-  if (k & 2) v = ((k & 4) ? sx32(<u32>v) : (k & 1) ? sx16(<u32>v) : sx8(<u32>v)) & sizeMask(size(e));
+  if (k & MOVX_SIGNED) {
+    v = ((k & MOVX_DWORD) ? sx32(<u32>v) : (k & MOVX_WORD) ? sx16(<u32>v) : sx8(<u32>v)) & sizeMask(size(e));
+  }
   rset(size(e), r1(e), v, false);
 }
 

@@ -374,7 +374,7 @@ function decode0f(e: usize, p: usize, q: usize, rx: u32, size: u32): u8 {
     h = H_SETCC;
   } else if (b == 0xb6 || b == 0xb7 || b == 0xbe || b == 0xbf) {
     store<u8>(e + E_SIZE, <u8>size);
-    store<u8>(e + E_OP, <u8>((b & 1) | ((b >> 2) & 2)));
+    store<u8>(e + E_OP, ((b & 1) ? MOVX_WORD : 0) | ((b & 8) ? MOVX_SIGNED : 0)); // b6/b7 zx, be/bf sx
     q = parseModrm(e, q, rx);
     h = H_MOVX;
   } else if (b == 0xaf) {

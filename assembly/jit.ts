@@ -32,7 +32,7 @@ import {
   E_BASE, E_DISP, E_FLAGS, E_H, E_IMM, E_INDEX, E_LEN, E_OP, E_R1, E_R2, E_SCALE, E_TAG, F_MEM, F_RIP, F_WB,
   H_ALU_RI4, H_ALU_RM4, H_ALU_RR4, H_JCC, H_JMP, H_LEA, H_MOV_MR4, H_MOV_RI4, H_MOV_RM4, H_MOV_RR4,
   E_SIZE, ZREG, predecodeAt, H_ALU_MI4, H_ALU_MR4, H_ALU_MI, H_MOV_MI, H_MOVX, F_REX, H_IMUL, F_IMM,
-  H_MOV_RR, H_MOV_RI, H_MOV_RM, H_MOV_MR, H_ALU_RR, H_ALU_RI, H_ALU_RM, H_ALU_MR,
+  H_MOV_RR, H_MOV_RI, H_MOV_RM, H_MOV_MR, H_ALU_RR, H_ALU_RI, H_ALU_RM, H_ALU_MR, MOVX_SIGNED, MOVX_WORD,
 } from "./icache";
 
 export const E_HOT: usize = 18; // u16 times reached by a branch; a block's length once installed
@@ -358,7 +358,7 @@ function emitInsn(e: usize, pc: u64, i: u32, n: u32, start: u64): void {
     }
     case H_MOVX: { // movzx/movsx into a 32-bit register
       let k = load<u8>(e + E_OP);
-      let word = (k & 1) != 0, signed = (k & 2) != 0;
+      let word = (k & MOVX_WORD) != 0, signed = (k & MOVX_SIGNED) != 0;
       if (mem) {
         emitEa(e, next); localSet(L_M); emitLoad(word ? 2 : 1, i, next);
         localGet(L_CPU); localGet(L_V); byte(0xa7); // i32.wrap_i64

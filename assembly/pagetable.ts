@@ -64,27 +64,33 @@ function unshare(src: usize, depth: u32): usize {
   let dst = frameAlloc();
   if (!dst) return 0;
   memory.copy(dst, src, PAGE_SIZE);
-  for (let g: usize = 0; g < PAGE_SIZE; g += GROUP) {
-    if (!anyPresent(src + g)) continue;
-    for (let i = g; i < g + GROUP; i += 4) {
-      let v = load<u32>(src + i);
-      if (!(v & PTE_P)) continue;
-      if (depth == 1 && (v & PTE_W) && !(v & PTE_SHARED)) {
-        v = (v & ~PTE_W) | PTE_COW;
-        store<u32>(src + i, v);
-        store<u32>(dst + i, v);
-      }
-      frameRef(<usize>(v & ~PAGE_MASK));
+  for (let i = nextPresent(src, 0, PAGE_SIZE); i < PAGE_SIZE; i = nextPresent(src, i + 4, PAGE_SIZE)) {
+    let v = load<u32>(src + i);
+    if (depth == 1 && (v & PTE_W) && !(v & PTE_SHARED)) {
+      v = (v & ~PTE_W) | PTE_COW;
+      store<u32>(src + i, v);
+      store<u32>(dst + i, v);
     }
+    frameRef(<usize>(v & ~PAGE_MASK));
   }
   frameUnref(src);
   return dst;
 }
 
-// Tables are mostly empty: scans look at GROUP bytes (8 entries) at a time.
-const GROUP: usize = 32;
-@inline function anyPresent(p: usize): bool {
-  return v128.any_true(v128.and(v128.or(v128.load(p), v128.load(p, 16)), i32x4.splat(PTE_P)));
+// The offset of the first present entry of `table` in [from, end), or end.
+// Tables are mostly empty: groups of 8 entries are skipped with one SIMD test.
+function nextPresent(table: usize, from: usize, end: usize): usize {
+  let i = from;
+  while (i < end) {
+    if ((i & 31) == 0 && i + 32 <= end &&
+      !v128.any_true(v128.and(v128.or(v128.load(table + i), v128.load(table + i, 16)), i32x4.splat(PTE_P)))) {
+      i += 32;
+      continue;
+    }
+    if (load<u32>(table + i) & PTE_P) return i;
+    i += 4;
+  }
+  return end;
 }
 
 // The bytes of a table at depth (levels to go) that can hold entries: only a
@@ -95,12 +101,8 @@ const GROUP: usize = 32;
 
 function freeBelow(table: usize, depth: u32): void {
   let end = tableBytes(depth);
-  for (let g: usize = 0; g < end; g += GROUP) {
-    if (!anyPresent(table + g)) continue;
-    for (let i = g; i < g + GROUP; i += 4) {
-      let v = load<u32>(table + i);
-      if (v & PTE_P) freeEntry(v, depth);
-    }
+  for (let i = nextPresent(table, 0, end); i < end; i = nextPresent(table, i + 4, end)) {
+    freeEntry(load<u32>(table + i), depth);
   }
   frameUnref(table);
 }
@@ -120,12 +122,8 @@ export function asClone(as: u32): u32 {
   if (!dst) return 0;
   memory.copy(dst, src, PAGE_SIZE);
   let end = tableBytes(levelsOf(as));
-  for (let g: usize = 0; g < end; g += GROUP) {
-    if (!anyPresent(src + g)) continue;
-    for (let i = g; i < g + GROUP; i += 4) {
-      let v = load<u32>(src + i);
-      if (v & PTE_P) frameRef(<usize>(v & ~PAGE_MASK));
-    }
+  for (let i = nextPresent(src, 0, end); i < end; i = nextPresent(src, i + 4, end)) {
+    frameRef(<usize>(load<u32>(src + i) & ~PAGE_MASK));
   }
   tlbDropAllWrites(); // the parent may not write through its now shared tables without a fault
   return <u32>dst | levelsOf(as);
